@@ -1,0 +1,1 @@
+"""The stable data API under /api/v1 (a Flask blueprint; no Dash imports)."""

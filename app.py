@@ -1,0 +1,76 @@
+"""The Dash app: ``create_app()`` builds it; ``server`` is what gunicorn serves (``app:server``)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc  # noqa: F401  (registers dbc's components)
+
+from api.routes import register_api
+from components.shell import APP_TITLE, shell
+from data.loader import get_store
+from data.validation import DataError
+from settings import Settings, configure_logging, get_settings
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent
+
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en-GB">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
+def create_app(settings: Settings | None = None) -> dash.Dash:
+    """Build the app; loads and validates the data first (raises DataError if it is invalid)."""
+    settings = settings or get_settings()
+    get_store(settings.data_dir)
+    app = dash.Dash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(ROOT / "pages"),
+        assets_folder=str(ROOT / "assets"),
+        assets_ignore=r"vendor/.*",
+        external_stylesheets=["/assets/vendor/bootstrap.min.css"],
+        title=APP_TITLE,
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.index_string = INDEX_STRING
+    app.layout = shell
+    register_api(app.server, get_store)
+    return app
+
+
+def _build() -> dash.Dash:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    try:
+        return create_app(settings)
+    except DataError as err:
+        log.critical("The data is not valid, so the dashboard will not start.\n%s", err.report())
+        sys.exit(3)
+
+
+app = _build()
+server = app.server
+
+if __name__ == "__main__":
+    s = get_settings()
+    app.run(host=s.host, port=s.port, debug=False)

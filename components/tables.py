@@ -1,0 +1,66 @@
+"""Accessible HTML tables built from data frames."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from data.formatting import format_value
+
+
+def source_link(source: str) -> html.A | str:
+    """A URL as a link (opening in the same tab); a paragraph reference as plain text."""
+    if source.startswith(("http://", "https://")):
+        return html.A(source, href=source, rel="noopener noreferrer")
+    return source
+
+
+def rows_table(frame: pd.DataFrame, caption: str) -> dbc.Table:
+    """Rows of a dataset: measure, split, period, area, strand, value as words, source, note.
+
+    ``frame`` needs the columns of ``data.schema.FRAME_COLUMNS``.
+    """
+    headers: Sequence[str] = (
+        "Measure",
+        "Breakdown",
+        "Period",
+        "Area",
+        "Strand",
+        "Value",
+        "Source",
+        "Note",
+    )
+    body = []
+    for row in frame.itertuples(index=False):
+        value = format_value(row.value, str(row.unit), str(row.qualifier), row.value_text)
+        note = row.note
+        if row.derived == "yes":
+            note = f"Derived: {note}"
+        body.append(
+            html.Tr(
+                [
+                    html.Th(row.measure, scope="row"),
+                    html.Td(row.breakdown),
+                    html.Td(row.period),
+                    html.Td(str(row.force)),
+                    html.Td("" if pd.isna(row.strand) else str(row.strand)),
+                    html.Td(value, className="text-end text-nowrap"),
+                    html.Td(source_link(row.source), className="source-cell"),
+                    html.Td(note),
+                ]
+            )
+        )
+    return dbc.Table(
+        [
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+            html.Tbody(body),
+        ],
+        striped=True,
+        hover=True,
+        responsive=True,
+        className="data-table",
+    )

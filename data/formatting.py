@@ -1,0 +1,50 @@
+"""Plain-English formatting of values with their unit and qualifier (no Dash imports)."""
+
+from __future__ import annotations
+
+import math
+
+_QUALIFIER_WORDS = {
+    "exact": "",
+    "more than": "more than ",
+    "at least": "at least ",
+    "approximately": "about ",
+    "nearly": "nearly ",
+}
+
+#: Units shown after the number; the rest are implied by the measure's name.
+_SUFFIX_UNITS = {"kg": " kg", "years": " years", "months": " months"}
+
+
+def format_number(value: float) -> str:
+    """Thousands separators; decimals only where the source has them (626.81, 3.5)."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.10f}".rstrip("0").rstrip(".")
+
+
+def format_value(value: float | None, unit: str, qualifier: str, value_text: str = "") -> str:
+    """E.g. (360, 'people', 'more than') -> 'more than 360'; (7, 'GBP million', 'nearly') -> 'nearly £7m'."""
+    if value_text:
+        return value_text
+    if value is None or (isinstance(value, float) and math.isnan(value)) or qualifier == "not stated":
+        return "Not stated"
+    number = format_number(abs(value) if unit == "percent change" else value)
+    if unit == "GBP million":
+        text = f"£{number}m"
+    elif unit == "GBP":
+        text = f"£{number}"
+    elif unit in ("percent", "percent of previous year"):
+        text = f"{number}%"
+    elif unit == "percent change":
+        text = f"{'+' if value > 0 else '−' if value < 0 else ''}{number}%"
+    elif unit == "rank":
+        text = _ordinal(int(value))
+    else:
+        text = number + _SUFFIX_UNITS.get(unit, "")
+    return _QUALIFIER_WORDS.get(qualifier, "") + text
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

@@ -1,0 +1,175 @@
+"""The declared schema of every data file: columns, vocabularies and rules.
+
+This module is the one place where the tidy columns are documented. Every
+dataset file under the data directory has exactly the columns in ``COLUMNS``
+(in any order); the loader adds ``dataset`` from the file name.
+
+The catalogue file ``datasets.csv`` has the columns in ``CATALOGUE_COLUMNS``
+and one row per dataset file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a dataset file: its name, whether it may be blank, and what it means."""
+
+    name: str
+    required: bool
+    help: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("measure", True, "What is counted or stated, in plain words (e.g. 'Arrested')."),
+    Column("category", True, "The group the measure belongs to within its dataset."),
+    Column("breakdown", False, "A split of the measure (e.g. 'ROCUWM lead', 'Total'); blank if none."),
+    Column("period", True, "Label of the period, e.g. 'Dec 2019 to Nov 2020' or '2020/21'."),
+    Column("period_start", False, "First day of the period, YYYY-MM-DD; blank where not known."),
+    Column("period_end", False, "Last day of the period, YYYY-MM-DD; blank where not known."),
+    Column("force", True, "Force or geography the figure covers (see FORCES)."),
+    Column("strand", False, "CONTEST or SOC strand: Pursue, Prevent, Protect or Prepare; blank if none."),
+    Column("value", False, "The number. Blank when the source states none (qualifier 'not stated')."),
+    Column("value_text", False, "A value in words (e.g. a threat level 'Severe') for rows with no number."),
+    Column("unit", True, "Unit of the value (see UNITS)."),
+    Column("qualifier", True, "How exact the source is (see QUALIFIERS): 'over 360' is 'more than'."),
+    Column("derived", True, "'yes' if the project computed the number (the note says how), else 'no'."),
+    Column("source", True, "Where it is stated: 'para 88' (or 'paras 86-87') of the paper, or a URL."),
+    Column("source_type", True, "paper, official (the publisher's own page) or secondary (a report of it)."),
+    Column("note", False, "Caveat or context, in plain words."),
+)
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+
+#: Columns that together identify a row within one dataset.
+KEY_COLUMNS: tuple[str, ...] = ("measure", "breakdown", "period", "force", "strand")
+
+#: Columns of the tidy frame the loader returns, in order (``dataset`` first).
+FRAME_COLUMNS: tuple[str, ...] = ("dataset", *COLUMN_NAMES)
+
+#: Columns held as pandas categoricals in the loaded frame.
+CATEGORICAL_COLUMNS: tuple[str, ...] = (
+    "dataset",
+    "category",
+    "force",
+    "strand",
+    "unit",
+    "qualifier",
+    "source_type",
+)
+
+CATALOGUE_FILE = "datasets.csv"
+CATALOGUE_COLUMNS: tuple[Column, ...] = (
+    Column("name", True, "Dataset name: the file is <name>.csv; lower case, digits and '_' only."),
+    Column("title", True, "Short title shown to users."),
+    Column("topic", True, "Section of the paper it belongs to (see TOPICS)."),
+    Column("description", True, "One or two plain-English sentences on what it holds."),
+)
+CATALOGUE_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in CATALOGUE_COLUMNS)
+
+TOPICS: tuple[str, ...] = (
+    "Counter terrorism",
+    "Public order",
+    "Serious and organised crime",
+    "Prevent referral trends",
+)
+
+FORCES: tuple[str, ...] = (
+    "West Midlands region",
+    "West Midlands Police",
+    "Staffordshire",
+    "Warwickshire",
+    "West Mercia",
+    "England and Wales",
+    "Great Britain",
+    "United Kingdom",
+    # Other ROCU regions and forces, used only as context for comparison.
+    "North West region",
+    "South East region",
+    "South West region",
+    "Eastern region",
+    "East Midlands region",
+    "Greater Manchester Police",
+)
+
+STRANDS: tuple[str, ...] = ("Pursue", "Prevent", "Protect", "Prepare")
+
+QUALIFIERS: tuple[str, ...] = (
+    "exact",
+    "more than",
+    "at least",
+    "approximately",
+    "nearly",
+    "not stated",
+)
+NOT_STATED = "not stated"
+
+DERIVED_VALUES: tuple[str, ...] = ("yes", "no")
+SOURCE_TYPES: tuple[str, ...] = ("paper", "official", "secondary")
+
+#: Units a value may be in. "percent change" is the only unit that may be negative.
+UNITS: tuple[str, ...] = (
+    "applications",
+    "areas",
+    "arrests",
+    "cases",
+    "credentials",
+    "disruptions",
+    "firearms",
+    "GBP",
+    "GBP million",
+    "handles",
+    "investigations",
+    "investigations per week",
+    "items",
+    "kg",
+    "lines",
+    "months",
+    "percent",
+    "percent change",
+    "percent of previous year",
+    "people",
+    "plans",
+    "plants",
+    "rank",
+    "recommendations",
+    "referrals",
+    "rounds",
+    "staff",
+    "tablets",
+    "years",
+    # Units of rows whose value is in words (value_text) rather than a number.
+    "level",
+    "event",
+    "statement",
+)
+SIGNED_UNITS: frozenset[str] = frozenset({"percent change"})
+TEXT_UNITS: frozenset[str] = frozenset({"level", "event", "statement"})
+
+
+@dataclass(frozen=True)
+class TotalRule:
+    """Rows whose ``breakdown`` is ``total`` must equal the sum of the rows in ``parts``.
+
+    Parts and total are matched on every other key column. Where a part is not
+    stated, the stated parts must not exceed the total.
+    """
+
+    dataset: str
+    parts: tuple[str, ...]
+    total: str = "Total"
+
+
+TOTAL_RULES: tuple[TotalRule, ...] = (
+    TotalRule("operation_venetic", ("ROCUWM lead", "ROCUWM support")),
+    TotalRule("rocu_funding", ("Home Office grants", "Regional PCCs")),
+    TotalRule(
+        "rocu_capabilities",
+        ("Proactive phase", "Pre-charge or overt phase", "Post-charge phase"),
+    ),
+    TotalRule("ct_contest", ("HMICFRS", "National CT Policing")),
+)
+
+#: Text cells must not start with these (spreadsheet formula injection).
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")

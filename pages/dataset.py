@@ -1,0 +1,46 @@
+"""One dataset's figures, each with its source and caveat."""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+from components.tables import rows_table
+from data.loader import get_store
+
+dash.register_page(
+    __name__,
+    path_template="/data/<name>",
+    name="Dataset",
+    title="Dataset – SPR Board Dashboard",
+    nav=False,
+)
+
+
+def layout(name: str | None = None, **_query: str) -> html.Div:
+    store = get_store()
+    info = store.catalogue.get(name or "")
+    if info is None:
+        return html.Div(
+            [
+                html.H1("Dataset not found"),
+                html.P(["There is no dataset with that name. ", html.A("See all datasets", href="/"), "."]),
+            ]
+        )
+    frame = store.dataset(info.name)
+    return html.Div(
+        [
+            html.P(html.A("← All datasets", href="/"), className="mb-2"),
+            html.H1(info.title),
+            html.P(info.description, className="lead"),
+            html.P(
+                [
+                    f"{info.topic}. {info.rows:,} figures. Download: ",
+                    html.A("CSV", href=f"/api/v1/datasets/{info.name}.csv"),
+                    " · ",
+                    html.A("JSON", href=f"/api/v1/datasets/{info.name}.json"),
+                ]
+            ),
+            rows_table(frame, caption=f"{info.title}: every figure with its source"),
+        ]
+    )

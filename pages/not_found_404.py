@@ -1,0 +1,17 @@
+"""Shown for any address that is not a page."""
+
+from __future__ import annotations
+
+import dash
+from dash import html
+
+dash.register_page(__name__, path="/404", name="Not found", title="Page not found – SPR Board Dashboard", nav=False)
+
+
+def layout(**_query: str) -> html.Div:
+    return html.Div(
+        [
+            html.H1("Page not found"),
+            html.P(["That address is not a page of this dashboard. ", html.A("Go to the datasets", href="/"), "."]),
+        ]
+    )
