@@ -353,7 +353,10 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                 first_line[k] = table.lines[idx]
 
     # The same period label must mean the same dates everywhere in the file.
-    spans = f[["period", "period_start", "period_end"]].drop_duplicates()
+    dated_ok = ~((f["period_start"] != "") & parsed["period_start"].isna()) & ~(
+        (f["period_end"] != "") & parsed["period_end"].isna()
+    )
+    spans = f.loc[dated_ok, ["period", "period_start", "period_end"]].drop_duplicates()
     clash = spans[spans.duplicated("period", keep=False)]
     for period in clash["period"].unique():
         idx = f.index[f["period"] == period][-1]
