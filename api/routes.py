@@ -90,7 +90,7 @@ def _error(status: int, message: str) -> tuple[Response, int]:
 
 
 def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
-    """The API blueprint, reading data through ``get_store`` on each request (cached per process)."""
+    """The API blueprint; reads data through ``get_store`` (cached per process)."""
     bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
     @bp.get("/datasets")
@@ -127,21 +127,22 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
             )
         return jsonify({"dataset": name, "rows": to_records(frame)})
 
-    @bp.get("/<path:_rest>")
-    def unknown(_rest: str):
-        return _error(404, "Not found. GET /api/v1/datasets lists the datasets.")
-
     return bp
 
 
 def register_api(server: Flask, get_store: Callable[[], DataStore]) -> None:
     """Mount the API on ``server``, with JSON errors for every /api path."""
+    server.json.sort_keys = False  # keep the documented column order
     server.register_blueprint(create_blueprint(get_store))
 
     def json_error(err: HTTPException):
         if request.path.startswith("/api/"):
             return _error(err.code or 500, err.description or err.name)
         return err
+
+    @server.get("/api/<path:_rest>")
+    def unknown_api(_rest: str):
+        return _error(404, "Not found. GET /api/v1/datasets lists the datasets.")
 
     server.register_error_handler(404, json_error)
     server.register_error_handler(405, json_error)

@@ -41,9 +41,9 @@ def shell() -> html.Div:
             html.Footer(
                 dbc.Container(
                     html.P(
-                        "Figures come from the West Midlands Strategic Policing Requirement update "
-                        "to the Strategic Policing and Crime Board (early 2021) and from the public "
-                        "releases named beside each figure.",
+                        "Figures come from the West Midlands Strategic Policing Requirement "
+                        "update to the Strategic Policing and Crime Board (early 2021) and from "
+                        "the public releases named beside each figure.",
                         className="small mb-0",
                     ),
                     fluid="lg",

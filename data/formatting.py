@@ -24,10 +24,17 @@ def format_number(value: float) -> str:
 
 
 def format_value(value: float | None, unit: str, qualifier: str, value_text: str = "") -> str:
-    """E.g. (360, 'people', 'more than') -> 'more than 360'; (7, 'GBP million', 'nearly') -> 'nearly £7m'."""
+    """Words for a value: (360, 'people', 'more than') -> 'more than 360'.
+
+    (7, 'GBP million', 'nearly') -> 'nearly £7m'; a blank value -> 'Not stated'.
+    """
     if value_text:
         return value_text
-    if value is None or (isinstance(value, float) and math.isnan(value)) or qualifier == "not stated":
+    if (
+        value is None
+        or (isinstance(value, float) and math.isnan(value))
+        or qualifier == "not stated"
+    ):
         return "Not stated"
     number = format_number(abs(value) if unit == "percent change" else value)
     if unit == "GBP million":

@@ -25,19 +25,41 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("measure", True, "What is counted or stated, in plain words (e.g. 'Arrested')."),
     Column("category", True, "The group the measure belongs to within its dataset."),
-    Column("breakdown", False, "A split of the measure (e.g. 'ROCUWM lead', 'Total'); blank if none."),
+    Column(
+        "breakdown", False, "A split of the measure (e.g. 'ROCUWM lead', 'Total'); blank if none."
+    ),
     Column("period", True, "Label of the period, e.g. 'Dec 2019 to Nov 2020' or '2020/21'."),
     Column("period_start", False, "First day of the period, YYYY-MM-DD; blank where not known."),
     Column("period_end", False, "Last day of the period, YYYY-MM-DD; blank where not known."),
     Column("force", True, "Force or geography the figure covers (see FORCES)."),
-    Column("strand", False, "CONTEST or SOC strand: Pursue, Prevent, Protect or Prepare; blank if none."),
-    Column("value", False, "The number. Blank when the source states none (qualifier 'not stated')."),
-    Column("value_text", False, "A value in words (e.g. a threat level 'Severe') for rows with no number."),
+    Column(
+        "strand",
+        False,
+        "CONTEST or SOC strand: Pursue, Prevent, Protect or Prepare; blank if none.",
+    ),
+    Column(
+        "value", False, "The number. Blank when the source states none (qualifier 'not stated')."
+    ),
+    Column(
+        "value_text",
+        False,
+        "A value in words (e.g. a threat level 'Severe') for rows with no number.",
+    ),
     Column("unit", True, "Unit of the value (see UNITS)."),
-    Column("qualifier", True, "How exact the source is (see QUALIFIERS): 'over 360' is 'more than'."),
-    Column("derived", True, "'yes' if the project computed the number (the note says how), else 'no'."),
-    Column("source", True, "Where it is stated: 'para 88' (or 'paras 86-87') of the paper, or a URL."),
-    Column("source_type", True, "paper, official (the publisher's own page) or secondary (a report of it)."),
+    Column(
+        "qualifier", True, "How exact the source is (see QUALIFIERS): 'over 360' is 'more than'."
+    ),
+    Column(
+        "derived", True, "'yes' if the project computed the number (the note says how), else 'no'."
+    ),
+    Column(
+        "source", True, "Where it is stated: 'para 88' (or 'paras 86-87') of the paper, or a URL."
+    ),
+    Column(
+        "source_type",
+        True,
+        "paper, official (the publisher's own page) or secondary (a report of it).",
+    ),
     Column("note", False, "Caveat or context, in plain words."),
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)

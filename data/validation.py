@@ -72,7 +72,7 @@ def format_report(problems: Sequence[Problem]) -> str:
 
 @dataclass(frozen=True)
 class RawTable:
-    """A file's cells as strings, with the line each record starts on (1-based, header is line 1)."""
+    """A file's cells as strings, with the line each record starts on (the header is line 1)."""
 
     path: Path
     frame: pd.DataFrame
@@ -84,7 +84,7 @@ def _label(path: Path) -> str:
 
 
 def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``path`` as UTF-8 CSV whose header must be exactly the ``expected`` columns (any order)."""
+    """Read ``path`` as UTF-8 CSV whose header is exactly the ``expected`` columns, in any order."""
     name = _label(path)
     problems: list[Problem] = []
     raw = path.read_bytes()
@@ -105,10 +105,14 @@ def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, li
     if text.startswith(_BOM):
         text = text[1:]
         problems.append(
-            Problem(name, 1, None, "file starts with a byte-order mark (BOM); it was ignored", "warning")
+            Problem(
+                name, 1, None, "file starts with a byte-order mark (BOM); it was ignored", "warning"
+            )
         )
     if not text.strip():
-        return None, [Problem(name, None, None, "file is empty: expected a header row and data rows")]
+        return None, [
+            Problem(name, None, None, "file is empty: expected a header row and data rows")
+        ]
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
@@ -184,8 +188,9 @@ def _text_checks(table: RawTable, columns: Iterable[str]) -> list[Problem]:
             table,
             col,
             formula,
-            fmt=lambda v: f"text {v[:40]!r} starts like a spreadsheet formula "
-            "(=, +, -, @); reword it",
+            fmt=lambda v: (
+                f"text {v[:40]!r} starts like a spreadsheet formula (=, +, -, @); reword it"
+            ),
         )
         problems += _bad_cells(
             table,
@@ -201,7 +206,11 @@ def _vocab(table: RawTable, column: str, allowed: Sequence[str], blank_ok: bool)
     bad = ~series.isin(allowed)
     if blank_ok:
         bad &= series != ""
-    shown = ", ".join(repr(a) for a in allowed) if len(allowed) <= 8 else f"{len(allowed)} allowed values"
+    shown = (
+        ", ".join(repr(a) for a in allowed)
+        if len(allowed) <= 8
+        else f"{len(allowed)} allowed values"
+    )
     return _bad_cells(
         table,
         column,
@@ -239,14 +248,17 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     # Numbers.
     raw_value = f["value"]
     has_value = raw_value != ""
-    numeric = pd.to_numeric(raw_value.str.replace(",", "", regex=False).where(has_value), errors="coerce")
+    numeric = pd.to_numeric(
+        raw_value.str.replace(",", "", regex=False).where(has_value), errors="coerce"
+    )
     not_number = has_value & (~raw_value.str.match(_NUMBER_RE))
     problems += _bad_cells(
         table,
         "value",
         not_number,
-        fmt=lambda v: f"{v!r} is not a number (write digits with '.' for decimals, "
-        "no commas, units or words)",
+        fmt=lambda v: (
+            f"{v!r} is not a number (write digits with '.' for decimals, no commas, units or words)"
+        ),
     )
     value = numeric.where(~not_number)
     signed = f["unit"].isin(schema.SIGNED_UNITS)
@@ -257,7 +269,10 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         fmt=lambda v: f"{v} is negative; counts and amounts cannot be below zero",
     )
     problems += _bad_cells(
-        table, "value", value.map(lambda x: isinstance(x, float) and math.isinf(x)), "value is infinite"
+        table,
+        "value",
+        value.map(lambda x: isinstance(x, float) and math.isinf(x)),
+        "value is infinite",
     )
 
     # Blanks, words and qualifiers fit together.

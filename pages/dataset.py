@@ -13,6 +13,7 @@ dash.register_page(
     path_template="/data/<name>",
     name="Dataset",
     title="Dataset – SPR Board Dashboard",
+    description="The figures of one dataset, each with its source and caveat.",
     nav=False,
 )
 
@@ -24,7 +25,13 @@ def layout(name: str | None = None, **_query: str) -> html.Div:
         return html.Div(
             [
                 html.H1("Dataset not found"),
-                html.P(["There is no dataset with that name. ", html.A("See all datasets", href="/"), "."]),
+                html.P(
+                    [
+                        "There is no dataset with that name. ",
+                        html.A("See all datasets", href="/"),
+                        ".",
+                    ]
+                ),
             ]
         )
     frame = store.dataset(info.name)

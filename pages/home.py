@@ -9,7 +9,12 @@ from dash import html
 from data.loader import get_store
 
 dash.register_page(
-    __name__, path="/", name="Datasets", title="Datasets – SPR Board Dashboard", order=0
+    __name__,
+    path="/",
+    name="Datasets",
+    title="Datasets – SPR Board Dashboard",
+    description="Every dataset behind the SPR Board Dashboard, with its sources and downloads.",
+    order=0,
 )
 
 

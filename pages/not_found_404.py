@@ -5,13 +5,21 @@ from __future__ import annotations
 import dash
 from dash import html
 
-dash.register_page(__name__, path="/404", name="Not found", title="Page not found – SPR Board Dashboard", nav=False)
+dash.register_page(
+    __name__, path="/404", name="Not found", title="Page not found – SPR Board Dashboard", nav=False
+)
 
 
 def layout(**_query: str) -> html.Div:
     return html.Div(
         [
             html.H1("Page not found"),
-            html.P(["That address is not a page of this dashboard. ", html.A("Go to the datasets", href="/"), "."]),
+            html.P(
+                [
+                    "That address is not a page of this dashboard. ",
+                    html.A("Go to the datasets", href="/"),
+                    ".",
+                ]
+            ),
         ]
     )

@@ -104,7 +104,9 @@ def test_duplicate_key(make_folder):
 def test_bad_date(make_folder, bad):
     folder = make_folder([row(period_end=bad)])
     (msg,) = problems_for(folder)
-    assert msg.startswith(f"sample.csv, line 2, column 'period_end': error: '{bad}' is not a valid date")
+    assert msg.startswith(
+        f"sample.csv, line 2, column 'period_end': error: '{bad}' is not a valid date"
+    )
 
 
 def test_period_ending_before_it_starts(make_folder):
@@ -162,7 +164,14 @@ def test_row_with_too_many_cells(make_folder):
 
 
 def test_total_that_does_not_add_up(make_folder):
-    base = row(measure="Arrested", category="Outcomes", period="Operation to date", period_start="", period_end="", source="para 98")
+    base = row(
+        measure="Arrested",
+        category="Outcomes",
+        period="Operation to date",
+        period_start="",
+        period_end="",
+        source="para 98",
+    )
     rows = [
         {**base, "breakdown": "ROCUWM lead", "value": "72"},
         {**base, "breakdown": "ROCUWM support", "value": "9"},
@@ -289,7 +298,11 @@ def test_validate_command(make_folder, capsys):
     good = make_folder()
     assert main(["validate", str(good)]) == 0
     assert "is valid: 1 rows in 1 datasets" in capsys.readouterr().out
-    write_csv(good / "sample.csv", list(schema.COLUMN_NAMES), [[row(force="Gotham")[c] for c in schema.COLUMN_NAMES]])
+    write_csv(
+        good / "sample.csv",
+        list(schema.COLUMN_NAMES),
+        [[row(force="Gotham")[c] for c in schema.COLUMN_NAMES]],
+    )
     assert main(["validate", str(good)]) == 1
     err = capsys.readouterr().err
     assert "NOT valid" in err and "line 2, column 'force'" in err and "Traceback" not in err

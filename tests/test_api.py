@@ -1,0 +1,139 @@
+"""The data API through Flask's test client: listing, both formats, 404s, formula-safe CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from api.routes import API_COLUMNS, neutralise, to_csv
+from data import loader
+
+
+def test_list_datasets(client, store):
+    res = client.get("/api/v1/datasets")
+    assert res.status_code == 200
+    body = res.get_json()
+    names = [d["name"] for d in body["datasets"]]
+    assert names == store.names
+    for required in (
+        "rocu_outcomes",
+        "rocu_disruptions",
+        "operation_venetic",
+        "county_lines",
+        "ct_threat",
+        "ct_contest",
+        "rocu_capabilities",
+        "rocu_funding",
+        "prevent_referrals",
+        "public_order",
+    ):
+        assert required in names
+    venetic = next(d for d in body["datasets"] if d["name"] == "operation_venetic")
+    assert venetic["rows"] == len(store.dataset("operation_venetic"))
+    assert venetic["sources"] == ["para 98", "para 97"]
+    assert venetic["title"]
+    assert venetic["links"]["csv"] == "/api/v1/datasets/operation_venetic.csv"
+    assert body["columns"] == list(API_COLUMNS)
+
+
+def test_dataset_as_json(client, store):
+    res = client.get("/api/v1/datasets/operation_venetic.json")
+    assert res.status_code == 200
+    rows = res.get_json()["rows"]
+    assert len(rows) == len(store.dataset("operation_venetic"))
+    assert list(rows[0]) == list(API_COLUMNS)
+    total = next(r for r in rows if r["measure"] == "Cocaine seized" and r["breakdown"] == "Total")
+    assert total["value"] == 558.5 and total["source"] == "para 98"
+    blank = next(
+        r for r in rows if r["measure"] == "Cannabis seized" and r["breakdown"] == "ROCUWM support"
+    )
+    assert blank["value"] is None and blank["qualifier"] == "not stated"
+    arrested = next(r for r in rows if r["measure"] == "Arrested" and r["breakdown"] == "Total")
+    assert arrested["value"] == 81 and isinstance(arrested["value"], int)
+
+
+def test_dataset_as_csv(client):
+    res = client.get("/api/v1/datasets/rocu_outcomes.csv")
+    assert res.status_code == 200
+    assert res.mimetype == "text/csv"
+    assert 'filename="rocu_outcomes.csv"' in res.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(res.get_data(as_text=True))))
+    assert list(rows[0]) == list(API_COLUMNS)
+    cocaine = next(
+        r
+        for r in rows
+        if r["measure"] == "Cocaine seized" and r["period"] == "Dec 2019 to Nov 2020"
+    )
+    assert cocaine["value"] == "626.81"
+    assert (cocaine["period_start"], cocaine["period_end"]) == ("2019-12-01", "2020-11-30")
+    assert cocaine["source"] == "para 88"
+    arrested = next(
+        r for r in rows if r["measure"] == "Arrested" and r["period"] == "Dec 2018 to Nov 2019"
+    )
+    assert arrested["value"] == "765"
+
+
+def test_every_dataset_is_served_in_both_formats(client, store):
+    for name in store.names:
+        for fmt in ("csv", "json"):
+            assert client.get(f"/api/v1/datasets/{name}.{fmt}").status_code == 200, (name, fmt)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/datasets/nope.csv",
+        "/api/v1/datasets/operation_venetic.xml",
+        "/api/v1/datasets/operation_venetic",
+        "/api/v1/datasets/..%2Fdatasets.csv",
+        "/api/v1/datasets/../../settings.py",
+        "/api/v1/datasets/datasets.csv",
+        "/api/v1/nothing",
+        "/api/v2/datasets",
+    ],
+)
+def test_unknown_names_get_a_json_404(client, path):
+    res = client.get(path)
+    assert res.status_code == 404
+    assert res.is_json
+    assert "error" in res.get_json()
+
+
+def test_wrong_method_gets_a_json_405(client):
+    res = client.post("/api/v1/datasets")
+    assert res.status_code == 405
+    assert res.get_json()["status"] == 405
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
+        ("+1+1", "'+1+1"),
+        ("-cmd", "'-cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("-36", "-36"),
+        ("Plain words", "Plain words"),
+    ],
+)
+def test_neutralise(text, expected):
+    assert neutralise(text) == expected
+
+
+def test_csv_neutralises_formula_text(store):
+    frame = store.dataset("rocu_funding").copy()
+    frame["note"] = "=1+2"
+    out = list(csv.DictReader(io.StringIO(to_csv(frame))))
+    assert {r["note"] for r in out} == {"'=1+2"}
+
+
+def test_api_serves_the_reloaded_data(client, make_folder):
+    loader.reset_store()
+    try:
+        loader.get_store(make_folder())
+        body = client.get("/api/v1/datasets").get_json()
+        assert [d["name"] for d in body["datasets"]] == ["sample"]
+    finally:
+        loader.reset_store()

@@ -1,0 +1,67 @@
+"""The app starts under gunicorn and answers; on invalid data it refuses to start, with a report."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+
+from tests.live_server import free_port, running_app, start_gunicorn
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    with running_app() as url:
+        yield url
+
+
+def get(url: str) -> tuple[int, str, str]:
+    with urllib.request.urlopen(url, timeout=10) as res:
+        return res.status, res.headers.get_content_type(), res.read().decode("utf-8")
+
+
+def test_home_page(base_url):
+    status, ctype, body = get(base_url + "/")
+    assert status == 200 and ctype == "text/html"
+    assert '<html lang="en-GB">' in body
+    assert "<title>SPR Board Dashboard</title>" in body
+    assert 'content="Datasets – SPR Board Dashboard"' in body
+
+
+def test_api_through_gunicorn(base_url, store):
+    status, ctype, body = get(base_url + "/api/v1/datasets")
+    assert status == 200 and ctype == "application/json"
+    assert [d["name"] for d in json.loads(body)["datasets"]] == store.names
+    status, ctype, body = get(base_url + "/api/v1/datasets/rocu_funding.csv")
+    assert ctype == "text/csv" and ",30.4," in body
+
+
+def test_two_workers_answer_alike(base_url):
+    bodies = {get(base_url + "/api/v1/datasets/operation_venetic.json")[2] for _ in range(8)}
+    assert len(bodies) == 1
+
+
+def test_bootstrap_is_served_locally(base_url):
+    status, ctype, body = get(base_url + "/assets/vendor/bootstrap.min.css")
+    assert status == 200 and ctype == "text/css"
+    assert "Bootstrap" in body[:200]
+    _, _, page = get(base_url + "/")
+    assert "cdn" not in page.lower()
+
+
+def test_refuses_to_start_on_invalid_data(data_copy):
+    (data_copy / "rocu_funding.csv").write_text("")
+    venetic = data_copy / "operation_venetic.csv"
+    venetic.write_text(venetic.read_text().replace(",West Midlands region,", ",Gotham,", 1))
+    proc = start_gunicorn(free_port(), {"SPR_DATA_DIR": str(data_copy)}, workers=1)
+    try:
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode != 0
+    assert "The data is not valid, so the dashboard will not start." in stderr
+    assert "rocu_funding.csv: error: file is empty" in stderr
+    assert "operation_venetic.csv, line 2, column 'force': error: 'Gotham'" in stderr
+    assert "Traceback" not in stderr
