@@ -9,6 +9,7 @@ from dash import html
 MAIN_ID = "main-content"
 SKIP_LINK_CLASS = "skip-link"
 APP_TITLE = "SPR Board Dashboard"
+NAV_BACKGROUND = "#1b2a41"  # white text on this is 14:1
 
 
 def navbar() -> dbc.Navbar:
@@ -16,7 +17,7 @@ def navbar() -> dbc.Navbar:
     links = [
         dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
         for page in dash.page_registry.values()
-        if page.get("nav", True) is not False and "path_template" not in page
+        if page.get("nav", True) is not False and page.get("path_template") is None
     ]
     return dbc.Navbar(
         dbc.Container(
@@ -27,6 +28,7 @@ def navbar() -> dbc.Navbar:
             fluid=True,
         ),
         className="site-nav",
+        color=NAV_BACKGROUND,
         dark=True,
     )
 

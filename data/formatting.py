@@ -55,3 +55,31 @@ def format_value(value: float | None, unit: str, qualifier: str, value_text: str
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
+
+
+def paragraph_range(sources: list[str] | tuple[str, ...]) -> str:
+    """Paper sources as one reference: ['para 11', 'para 10', 'paras 12-13'] -> 'paras 10–13'.
+
+    Sources that are not paragraphs (URLs) are ignored; returns '' when there are none.
+    """
+    numbers: set[int] = set()
+    for src in sources:
+        if not src.startswith("para"):
+            continue
+        for part in src.split(" ", 1)[1].split(","):
+            lo, _, hi = part.strip().partition("-")
+            numbers.update(range(int(lo), int(hi or lo) + 1))
+    if not numbers:
+        return ""
+    ordered = sorted(numbers)
+    runs: list[str] = []
+    start = prev = ordered[0]
+    for n in [*ordered[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        runs.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    label = "para" if len(ordered) == 1 else "paras"
+    return f"{label} {', '.join(runs)}"

@@ -6,6 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+from data.formatting import paragraph_range
 from data.loader import get_store
 
 dash.register_page(
@@ -19,11 +20,11 @@ dash.register_page(
 
 
 def _sources_summary(sources: tuple[str, ...]) -> str:
-    paras = [s for s in sources if not s.startswith("http")]
-    urls = len(sources) - len(paras)
+    paras = paragraph_range(sources)
+    urls = sum(1 for s in sources if s.startswith(("http://", "https://")))
     parts = []
     if paras:
-        parts.append("Board paper " + ", ".join(paras))
+        parts.append(f"Board paper, {paras}")
     if urls:
         parts.append(f"{urls} public release{'s' if urls != 1 else ''}")
     return "; ".join(parts)

@@ -98,3 +98,12 @@ def test_unknown_dataset_says_so(page, base_url):
     page.goto(base_url + "/data/nothing_here")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dataset not found")
     assert_clean(page)
+
+
+def test_navigation_links_to_the_datasets(page, base_url):
+    page.goto(base_url + "/data/rocu_outcomes")
+    nav = page.get_by_role("navigation")
+    nav.get_by_role("link", name="Datasets").click()
+    expect(page).to_have_url(base_url + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Datasets behind the dashboard")
+    assert_clean(page)

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from data.formatting import format_value
+from data.formatting import format_value, paragraph_range
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,18 @@ from data.formatting import format_value
 )
 def test_format_value(args, expected):
     assert format_value(*args) == expected
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        (["para 98", "para 97"], "paras 97–98"),
+        (["para 10", "para 11", "para 12", "para 14"], "paras 10–12, 14"),
+        (["paras 86-87", "para 88"], "paras 86–88"),
+        (["paras 47, 50"], "paras 47, 50"),
+        (["para 124"], "para 124"),
+        (["https://www.gov.uk/x"], ""),
+    ],
+)
+def test_paragraph_range(sources, expected):
+    assert paragraph_range(sources) == expected
