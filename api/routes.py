@@ -33,6 +33,7 @@ API_COLUMNS: tuple[str, ...] = (
     "unit",
     "qualifier",
     "derived",
+    "series_break",
     "source",
     "source_type",
     "note",

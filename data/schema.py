@@ -53,6 +53,12 @@ COLUMNS: tuple[Column, ...] = (
         "derived", True, "'yes' if the project computed the number (the note says how), else 'no'."
     ),
     Column(
+        "series_break",
+        False,
+        "'yes' if this figure is not comparable with the same measure's previous period "
+        "(a change in recording or definition; the note says what); blank otherwise.",
+    ),
+    Column(
         "source", True, "Where it is stated: 'para 88' (or 'paras 86-87') of the paper, or a URL."
     ),
     Column(
@@ -128,6 +134,7 @@ QUALIFIERS: tuple[str, ...] = (
 NOT_STATED = "not stated"
 
 DERIVED_VALUES: tuple[str, ...] = ("yes", "no")
+SERIES_BREAK_VALUES: tuple[str, ...] = ("yes",)
 SOURCE_TYPES: tuple[str, ...] = ("paper", "official", "secondary")
 
 #: Units a value may be in. "percent change" is the only unit that may be negative.

@@ -244,6 +244,13 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     problems += _vocab(table, "qualifier", schema.QUALIFIERS, blank_ok=False)
     problems += _vocab(table, "derived", schema.DERIVED_VALUES, blank_ok=False)
     problems += _vocab(table, "source_type", schema.SOURCE_TYPES, blank_ok=False)
+    problems += _vocab(table, "series_break", schema.SERIES_BREAK_VALUES, blank_ok=True)
+    problems += _bad_cells(
+        table,
+        "note",
+        (f["series_break"] == "yes") & (f["note"] == ""),
+        "a series break needs a note saying what changed",
+    )
 
     # Numbers.
     raw_value = f["value"]

@@ -251,3 +251,14 @@ def test_derived_rows_say_how(store):
     derived = store.frame[store.frame["derived"] == "yes"]
     assert len(derived) >= 4
     assert (derived["note"].str.len() > 10).all()
+
+
+def test_para_87_recording_change_marks_a_series_break(store):
+    outcomes = store.dataset("rocu_outcomes")
+    breaks = outcomes[outcomes["series_break"] == "yes"]
+    assert set(breaks["measure"]) == {"Disruptions"}
+    assert set(breaks["period"]) == {P2}
+    support = one(
+        store.dataset("rocu_disruptions"), measure="SOC disruptions", breakdown="ROCUWM support"
+    )
+    assert support["series_break"] == "yes"

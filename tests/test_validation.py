@@ -160,7 +160,7 @@ def test_row_with_too_many_cells(make_folder):
     path = folder / "sample.csv"
     path.write_text(path.read_text() + path.read_text().splitlines()[1] + ",extra\n")
     (msg,) = problems_for(folder)
-    assert msg == "sample.csv, line 3: error: row has 17 cells but the header has 16"
+    assert msg == "sample.csv, line 3: error: row has 18 cells but the header has 17"
 
 
 def test_total_that_does_not_add_up(make_folder):
@@ -306,3 +306,10 @@ def test_validate_command(make_folder, capsys):
     assert main(["validate", str(good)]) == 1
     err = capsys.readouterr().err
     assert "NOT valid" in err and "line 2, column 'force'" in err and "Traceback" not in err
+
+
+def test_series_break_needs_a_note_and_a_yes(make_folder):
+    (msg,) = problems_for(make_folder([row(series_break="yes")]))
+    assert "column 'note'" in msg and "series break needs a note" in msg
+    (msg,) = problems_for(make_folder([row(series_break="maybe", note="x")]))
+    assert "column 'series_break'" in msg and "'maybe' is not allowed" in msg
