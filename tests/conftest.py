@@ -57,6 +57,7 @@ GOOD_ROW = {
     "unit": "people",
     "qualifier": "exact",
     "derived": "no",
+    "series_break": "",
     "source": "para 88",
     "source_type": "paper",
     "note": "",
