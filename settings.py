@@ -55,9 +55,7 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
     try:
         port = int(values["SPR_PORT"])
     except ValueError:
-        raise SettingsError(
-            f"SPR_PORT must be a whole number, not {values['SPR_PORT']!r}"
-        ) from None
+        raise SettingsError(f"SPR_PORT must be a whole number, not {values['SPR_PORT']!r}") from None
     if not 1 <= port <= 65535:
         raise SettingsError(f"SPR_PORT must be between 1 and 65535, not {port}")
     level = values["SPR_LOG_LEVEL"].upper()

@@ -1,35 +1,67 @@
-"""The page shell: skip link, navigation bar, main landmark and footer."""
+"""The page shell: skip link, navigation bar (keeping the filters in every link), main landmark."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import ALL, Input, Output, State, callback, ctx, html
+
+from components.filters import URL_ID, url_location
 
 MAIN_ID = "main-content"
 SKIP_LINK_CLASS = "skip-link"
 APP_TITLE = "SPR Board Dashboard"
 NAV_BACKGROUND = "#1b2a41"  # white text on this is 14:1
+NAV_LINK_TYPE = "nav-link"
+NAV_TOGGLER_ID = "nav-toggler"
+NAV_COLLAPSE_ID = "nav-collapse"
+
+
+def _nav_pages() -> list[dict]:
+    return [
+        page
+        for page in dash.page_registry.values()
+        if page.get("nav", True) is not False and page.get("path_template") is None
+    ]
 
 
 def navbar() -> dbc.Navbar:
-    """Site navigation with the app name; links come from the registered pages."""
+    """Site navigation; links come from the registered pages, in their ``order``."""
     links = [
-        dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"], active="exact"))
-        for page in dash.page_registry.values()
-        if page.get("nav", True) is not False and page.get("path_template") is None
+        dbc.NavItem(
+            dbc.NavLink(
+                page["name"],
+                href=page["relative_path"],
+                active="exact",
+                id={"type": NAV_LINK_TYPE, "path": page["relative_path"]},
+            )
+        )
+        for page in _nav_pages()
     ]
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand(APP_TITLE, href="/"),
-                dbc.Nav(links, navbar=True, className="ms-auto"),
+                html.Button(
+                    html.Span(className="navbar-toggler-icon"),
+                    id=NAV_TOGGLER_ID,
+                    className="navbar-toggler",
+                    type="button",
+                    **{"aria-label": "Menu", "aria-controls": NAV_COLLAPSE_ID, "aria-expanded": "false"},
+                ),
+                dbc.Collapse(
+                    dbc.Nav(links, navbar=True, className="ms-auto"),
+                    id=NAV_COLLAPSE_ID,
+                    navbar=True,
+                    is_open=False,
+                ),
             ],
             fluid=True,
         ),
         className="site-nav",
         color=NAV_BACKGROUND,
         dark=True,
+        expand="xl",
     )
 
 
@@ -37,6 +69,7 @@ def shell() -> html.Div:
     """The layout around every page."""
     return html.Div(
         [
+            url_location(),
             html.A("Skip to main content", href=f"#{MAIN_ID}", className=SKIP_LINK_CLASS),
             html.Header(navbar()),
             html.Main(dbc.Container(dash.page_container, fluid="lg"), id=MAIN_ID, tabIndex="-1"),
@@ -54,3 +87,24 @@ def shell() -> html.Div:
             ),
         ]
     )
+
+
+@callback(
+    Output({"type": NAV_LINK_TYPE, "path": ALL}, "href"),
+    Input(URL_ID, "search"),
+)
+def keep_filters_in_nav(search: str | None) -> list[str]:
+    """Every navigation link carries the current filters."""
+    return [f"{out['id']['path']}{search or ''}" for out in ctx.outputs_list]
+
+
+@callback(
+    Output(NAV_COLLAPSE_ID, "is_open"),
+    Output(NAV_TOGGLER_ID, "aria-expanded"),
+    Input(NAV_TOGGLER_ID, "n_clicks"),
+    State(NAV_COLLAPSE_ID, "is_open"),
+    prevent_initial_call=True,
+)
+def toggle_nav(_clicks: int | None, is_open: bool) -> tuple[bool, str]:
+    """Open or close the menu on narrow screens."""
+    return (not is_open), ("false" if is_open else "true")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from urllib.parse import urlparse
 
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -11,10 +12,11 @@ from dash import html
 from data.formatting import format_value
 
 
-def source_link(source: str) -> html.A | str:
-    """A URL as a link (opening in the same tab); a paragraph reference as plain text."""
+def source_link(source: str, short: bool = False) -> html.A | str:
+    """A URL as a link (its site's name when ``short``); a paragraph reference as plain text."""
     if source.startswith(("http://", "https://")):
-        return html.A(source, href=source, rel="noopener noreferrer")
+        text = urlparse(source).netloc.removeprefix("www.") if short else source
+        return html.A(text, href=source, rel="noopener noreferrer", title=source if short else None)
     return source
 
 

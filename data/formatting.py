@@ -30,11 +30,7 @@ def format_value(value: float | None, unit: str, qualifier: str, value_text: str
     """
     if value_text:
         return value_text
-    if (
-        value is None
-        or (isinstance(value, float) and math.isnan(value))
-        or qualifier == "not stated"
-    ):
+    if value is None or (isinstance(value, float) and math.isnan(value)) or qualifier == "not stated":
         return "Not stated"
     number = format_number(abs(value) if unit == "percent change" else value)
     if unit == "GBP million":

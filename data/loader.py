@@ -102,9 +102,7 @@ def load_store(directory: Path | str) -> DataStore:
     listed = set(cat["name"])
     present = {p.stem for p in directory.glob("*.csv") if p.name != schema.CATALOGUE_FILE}
     for stray in sorted(present - listed):
-        problems.append(
-            Problem(f"{stray}.csv", None, None, f"file is not listed in {schema.CATALOGUE_FILE}")
-        )
+        problems.append(Problem(f"{stray}.csv", None, None, f"file is not listed in {schema.CATALOGUE_FILE}"))
 
     frames: list[pd.DataFrame] = []
     infos: dict[str, DatasetInfo] = {}

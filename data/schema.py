@@ -25,9 +25,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("measure", True, "What is counted or stated, in plain words (e.g. 'Arrested')."),
     Column("category", True, "The group the measure belongs to within its dataset."),
-    Column(
-        "breakdown", False, "A split of the measure (e.g. 'ROCUWM lead', 'Total'); blank if none."
-    ),
+    Column("breakdown", False, "A split of the measure (e.g. 'ROCUWM lead', 'Total'); blank if none."),
     Column("period", True, "Label of the period, e.g. 'Dec 2019 to Nov 2020' or '2020/21'."),
     Column("period_start", False, "First day of the period, YYYY-MM-DD; blank where not known."),
     Column("period_end", False, "Last day of the period, YYYY-MM-DD; blank where not known."),
@@ -37,30 +35,22 @@ COLUMNS: tuple[Column, ...] = (
         False,
         "CONTEST or SOC strand: Pursue, Prevent, Protect or Prepare; blank if none.",
     ),
-    Column(
-        "value", False, "The number. Blank when the source states none (qualifier 'not stated')."
-    ),
+    Column("value", False, "The number. Blank when the source states none (qualifier 'not stated')."),
     Column(
         "value_text",
         False,
         "A value in words (e.g. a threat level 'Severe') for rows with no number.",
     ),
     Column("unit", True, "Unit of the value (see UNITS)."),
-    Column(
-        "qualifier", True, "How exact the source is (see QUALIFIERS): 'over 360' is 'more than'."
-    ),
-    Column(
-        "derived", True, "'yes' if the project computed the number (the note says how), else 'no'."
-    ),
+    Column("qualifier", True, "How exact the source is (see QUALIFIERS): 'over 360' is 'more than'."),
+    Column("derived", True, "'yes' if the project computed the number (the note says how), else 'no'."),
     Column(
         "series_break",
         False,
         "'yes' if this figure is not comparable with the same measure's previous period "
         "(a change in recording or definition; the note says what); blank otherwise.",
     ),
-    Column(
-        "source", True, "Where it is stated: 'para 88' (or 'paras 86-87') of the paper, or a URL."
-    ),
+    Column("source", True, "Where it is stated: 'para 88' (or 'paras 86-87') of the paper, or a URL."),
     Column(
         "source_type",
         True,

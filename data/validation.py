@@ -98,21 +98,14 @@ def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, li
                 name,
                 line,
                 None,
-                f"byte {exc.start + 1} (character {col} of the line) is not UTF-8; "
-                "save the file as 'CSV UTF-8'",
+                f"byte {exc.start + 1} (character {col} of the line) is not UTF-8; save the file as 'CSV UTF-8'",
             )
         ]
     if text.startswith(_BOM):
         text = text[1:]
-        problems.append(
-            Problem(
-                name, 1, None, "file starts with a byte-order mark (BOM); it was ignored", "warning"
-            )
-        )
+        problems.append(Problem(name, 1, None, "file starts with a byte-order mark (BOM); it was ignored", "warning"))
     if not text.strip():
-        return None, [
-            Problem(name, None, None, "file is empty: expected a header row and data rows")
-        ]
+        return None, [Problem(name, None, None, "file is empty: expected a header row and data rows")]
 
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
@@ -163,9 +156,7 @@ def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, li
     return RawTable(path, frame, body_lines), problems
 
 
-def _bad_cells(
-    table: RawTable, column: str, mask: pd.Series, message: str | None = None, fmt=None
-) -> list[Problem]:
+def _bad_cells(table: RawTable, column: str, mask: pd.Series, message: str | None = None, fmt=None) -> list[Problem]:
     """One problem per row where ``mask`` is true; ``fmt(value)`` builds the message if given."""
     name = _label(table.path)
     out = []
@@ -188,9 +179,7 @@ def _text_checks(table: RawTable, columns: Iterable[str]) -> list[Problem]:
             table,
             col,
             formula,
-            fmt=lambda v: (
-                f"text {v[:40]!r} starts like a spreadsheet formula (=, +, -, @); reword it"
-            ),
+            fmt=lambda v: f"text {v[:40]!r} starts like a spreadsheet formula (=, +, -, @); reword it",
         )
         problems += _bad_cells(
             table,
@@ -206,11 +195,7 @@ def _vocab(table: RawTable, column: str, allowed: Sequence[str], blank_ok: bool)
     bad = ~series.isin(allowed)
     if blank_ok:
         bad &= series != ""
-    shown = (
-        ", ".join(repr(a) for a in allowed)
-        if len(allowed) <= 8
-        else f"{len(allowed)} allowed values"
-    )
+    shown = ", ".join(repr(a) for a in allowed) if len(allowed) <= 8 else f"{len(allowed)} allowed values"
     return _bad_cells(
         table,
         column,
@@ -255,17 +240,13 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     # Numbers.
     raw_value = f["value"]
     has_value = raw_value != ""
-    numeric = pd.to_numeric(
-        raw_value.str.replace(",", "", regex=False).where(has_value), errors="coerce"
-    )
+    numeric = pd.to_numeric(raw_value.str.replace(",", "", regex=False).where(has_value), errors="coerce")
     not_number = has_value & (~raw_value.str.match(_NUMBER_RE))
     problems += _bad_cells(
         table,
         "value",
         not_number,
-        fmt=lambda v: (
-            f"{v!r} is not a number (write digits with '.' for decimals, no commas, units or words)"
-        ),
+        fmt=lambda v: f"{v!r} is not a number (write digits with '.' for decimals, no commas, units or words)",
     )
     value = numeric.where(~not_number)
     signed = f["unit"].isin(schema.SIGNED_UNITS)
@@ -292,12 +273,8 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         ~has_value & ~has_text & ~not_stated,
         "value is blank, so the qualifier must be 'not stated' (a blank is never zero)",
     )
-    problems += _bad_cells(
-        table, "value", has_value & not_stated, "qualifier is 'not stated' but a value is given"
-    )
-    problems += _bad_cells(
-        table, "value_text", has_value & has_text, "a row has either a number or words, not both"
-    )
+    problems += _bad_cells(table, "value", has_value & not_stated, "qualifier is 'not stated' but a value is given")
+    problems += _bad_cells(table, "value_text", has_value & has_text, "a row has either a number or words, not both")
     problems += _bad_cells(
         table,
         "unit",
@@ -328,12 +305,8 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         fmt=lambda v: f"{v!r} is not a source: write 'para 88', 'paras 86-87' or a full URL",
     )
     paper = f["source_type"] == "paper"
-    problems += _bad_cells(
-        table, "source_type", para & ~paper, "a paragraph source must have source_type 'paper'"
-    )
-    problems += _bad_cells(
-        table, "source_type", url & paper, "a URL source cannot have source_type 'paper'"
-    )
+    problems += _bad_cells(table, "source_type", para & ~paper, "a paragraph source must have source_type 'paper'")
+    problems += _bad_cells(table, "source_type", url & paper, "a URL source cannot have source_type 'paper'")
 
     # Dates.
     parsed = {}
@@ -349,9 +322,7 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         )
         parsed[col] = dates
     both = parsed["period_start"].notna() & parsed["period_end"].notna()
-    backwards = both & (
-        parsed["period_start"].where(both, date.min) > parsed["period_end"].where(both, date.min)
-    )
+    backwards = both & (parsed["period_start"].where(both, date.min) > parsed["period_end"].where(both, date.min))
     problems += _bad_cells(table, "period_end", backwards, "period ends before it starts")
 
     # Unique keys.
@@ -367,8 +338,7 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                         name,
                         table.lines[idx],
                         None,
-                        "duplicate row: same measure, breakdown, period, force and strand "
-                        f"as line {first_line[k]}",
+                        f"duplicate row: same measure, breakdown, period, force and strand as line {first_line[k]}",
                     )
                 )
             else:
@@ -430,8 +400,7 @@ def check_totals(dataset: str, table: RawTable, typed: pd.DataFrame) -> list[Pro
                         _label(table.path),
                         table.lines[idx],
                         "value",
-                        f"stated parts of {total_row['measure']!r} add up to {got:g}, "
-                        f"more than the total {total:g}",
+                        f"stated parts of {total_row['measure']!r} add up to {got:g}, more than the total {total:g}",
                     )
                 )
     return problems
@@ -452,7 +421,5 @@ def check_catalogue(table: RawTable) -> list[Problem]:
     )
     problems += _vocab(table, "topic", schema.TOPICS, blank_ok=False)
     dup = f["name"].duplicated()
-    problems += _bad_cells(
-        table, "name", dup, fmt=lambda v: f"dataset {v!r} is listed more than once"
-    )
+    problems += _bad_cells(table, "name", dup, fmt=lambda v: f"dataset {v!r} is listed more than once")
     return problems

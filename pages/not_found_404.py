@@ -5,9 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-dash.register_page(
-    __name__, path="/404", name="Not found", title="Page not found – SPR Board Dashboard", nav=False
-)
+dash.register_page(__name__, path="/404", name="Not found", title="Page not found – SPR Board Dashboard", nav=False)
 
 
 def layout(**_query: str) -> html.Div:

@@ -21,9 +21,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(
-    port: int, env: dict[str, str] | None = None, workers: int = 2
-) -> subprocess.Popen:
+def start_gunicorn(port: int, env: dict[str, str] | None = None, workers: int = 2) -> subprocess.Popen:
     cmd = [
         sys.executable,
         "-m",

@@ -46,9 +46,7 @@ def test_dataset_as_json(client, store):
     assert list(rows[0]) == list(API_COLUMNS)
     total = next(r for r in rows if r["measure"] == "Cocaine seized" and r["breakdown"] == "Total")
     assert total["value"] == 558.5 and total["source"] == "para 98"
-    blank = next(
-        r for r in rows if r["measure"] == "Cannabis seized" and r["breakdown"] == "ROCUWM support"
-    )
+    blank = next(r for r in rows if r["measure"] == "Cannabis seized" and r["breakdown"] == "ROCUWM support")
     assert blank["value"] is None and blank["qualifier"] == "not stated"
     arrested = next(r for r in rows if r["measure"] == "Arrested" and r["breakdown"] == "Total")
     assert arrested["value"] == 81 and isinstance(arrested["value"], int)
@@ -61,17 +59,11 @@ def test_dataset_as_csv(client):
     assert 'filename="rocu_outcomes.csv"' in res.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(res.get_data(as_text=True))))
     assert list(rows[0]) == list(API_COLUMNS)
-    cocaine = next(
-        r
-        for r in rows
-        if r["measure"] == "Cocaine seized" and r["period"] == "Dec 2019 to Nov 2020"
-    )
+    cocaine = next(r for r in rows if r["measure"] == "Cocaine seized" and r["period"] == "Dec 2019 to Nov 2020")
     assert cocaine["value"] == "626.81"
     assert (cocaine["period_start"], cocaine["period_end"]) == ("2019-12-01", "2020-11-30")
     assert cocaine["source"] == "para 88"
-    arrested = next(
-        r for r in rows if r["measure"] == "Arrested" and r["period"] == "Dec 2018 to Nov 2019"
-    )
+    arrested = next(r for r in rows if r["measure"] == "Arrested" and r["period"] == "Dec 2018 to Nov 2019")
     assert arrested["value"] == "765"
 
 

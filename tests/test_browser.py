@@ -71,9 +71,7 @@ def test_dataset_page_shows_figures_with_sources(page, base_url):
     page.goto(base_url + "/")
     page.get_by_role("link", name="Operation Venetic (EncroChat) in the region", exact=True).click()
     expect(page).to_have_url(base_url + "/data/operation_venetic")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Operation Venetic (EncroChat) in the region"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Operation Venetic (EncroChat) in the region")
     cocaine_total = page.locator("tbody tr", has_text="Cocaine seized").filter(has_text="Total")
     expect(cocaine_total).to_contain_text("558.5 kg")
     expect(cocaine_total).to_contain_text("para 98")

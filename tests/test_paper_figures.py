@@ -105,9 +105,7 @@ def test_paras_86_87_lead_and_support_disruptions(store):
 def test_para_98_venetic_table_lead_support_total(store):
     rows = store.dataset("operation_venetic")
     for measure, expected in PARA_98.items():
-        for breakdown, value in zip(
-            ("ROCUWM lead", "ROCUWM support", "Total"), expected, strict=True
-        ):
+        for breakdown, value in zip(("ROCUWM lead", "ROCUWM support", "Total"), expected, strict=True):
             row = one(rows, measure=measure, breakdown=breakdown)
             assert row["source"] == "para 98"
             if value is None:
@@ -205,11 +203,7 @@ def test_capabilities_paras_103_to_119(store):
     socu = rows[rows["measure"] == "SOCU investigations"]
     assert one(socu, breakdown="Total", period="At the paper's date")["value"] == 54
     assert one(socu, breakdown="Total", period="Same point a year earlier")["value"] == 31
-    phases = socu[
-        socu["breakdown"].isin(
-            ["Proactive phase", "Pre-charge or overt phase", "Post-charge phase"]
-        )
-    ]
+    phases = socu[socu["breakdown"].isin(["Proactive phase", "Pre-charge or overt phase", "Post-charge phase"])]
     assert sorted(phases["value"]) == [15, 17, 22]
     by_source = rows.groupby("source")["value"].apply(lambda s: sorted(s.dropna()))
     assert by_source["para 104"] == [18, 79, 110]
@@ -258,7 +252,5 @@ def test_para_87_recording_change_marks_a_series_break(store):
     breaks = outcomes[outcomes["series_break"] == "yes"]
     assert set(breaks["measure"]) == {"Disruptions"}
     assert set(breaks["period"]) == {P2}
-    support = one(
-        store.dataset("rocu_disruptions"), measure="SOC disruptions", breakdown="ROCUWM support"
-    )
+    support = one(store.dataset("rocu_disruptions"), measure="SOC disruptions", breakdown="ROCUWM support")
     assert support["series_break"] == "yes"

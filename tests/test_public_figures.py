@@ -88,9 +88,7 @@ def test_referring_sectors(prevent):
 
 
 def test_type_of_concern_2015_16_adds_up_to_the_total(prevent):
-    concern = prevent[
-        (prevent["measure"] == "Referrals by type of concern") & (prevent["period"] == "2015/16")
-    ]
+    concern = prevent[(prevent["measure"] == "Referrals by type of concern") & (prevent["period"] == "2015/16")]
     concern = concern[concern["force"] == EW]
     assert concern.set_index("breakdown")["value"].to_dict() == {
         "Islamist": 4997,

@@ -45,9 +45,7 @@ def test_extra_column(make_folder):
     path = folder / "sample.csv"
     lines = path.read_text().splitlines()
     path.write_text(lines[0] + ",comment\n" + lines[1] + ",hello\n")
-    assert problems_for(folder) == [
-        "sample.csv, line 1, column 'comment': error: column is not in the schema"
-    ]
+    assert problems_for(folder) == ["sample.csv, line 1, column 'comment': error: column is not in the schema"]
 
 
 def test_unknown_force(make_folder):
@@ -80,10 +78,7 @@ def test_thousands_separator_is_rejected_not_guessed(make_folder):
 def test_negative_count(make_folder):
     folder = make_folder([row(value="-5")])
     (msg,) = problems_for(folder)
-    assert msg == (
-        "sample.csv, line 2, column 'value': error: -5 is negative; "
-        "counts and amounts cannot be below zero"
-    )
+    assert msg == ("sample.csv, line 2, column 'value': error: -5 is negative; counts and amounts cannot be below zero")
 
 
 def test_negative_percent_change_is_allowed(make_folder):
@@ -95,8 +90,7 @@ def test_duplicate_key(make_folder):
     folder = make_folder([GOOD_ROW, row(value="561")])
     (msg,) = problems_for(folder)
     assert msg == (
-        "sample.csv, line 3: error: duplicate row: same measure, breakdown, period, "
-        "force and strand as line 2"
+        "sample.csv, line 3: error: duplicate row: same measure, breakdown, period, force and strand as line 2"
     )
 
 
@@ -104,9 +98,7 @@ def test_duplicate_key(make_folder):
 def test_bad_date(make_folder, bad):
     folder = make_folder([row(period_end=bad)])
     (msg,) = problems_for(folder)
-    assert msg.startswith(
-        f"sample.csv, line 2, column 'period_end': error: '{bad}' is not a valid date"
-    )
+    assert msg.startswith(f"sample.csv, line 2, column 'period_end': error: '{bad}' is not a valid date")
 
 
 def test_period_ending_before_it_starts(make_folder):
@@ -124,9 +116,7 @@ def test_same_period_label_with_different_dates(make_folder):
 def test_empty_file(make_folder):
     folder = make_folder()
     (folder / "sample.csv").write_text("")
-    assert problems_for(folder) == [
-        "sample.csv: error: file is empty: expected a header row and data rows"
-    ]
+    assert problems_for(folder) == ["sample.csv: error: file is empty: expected a header row and data rows"]
 
 
 def test_header_only(make_folder):

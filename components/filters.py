@@ -1,0 +1,66 @@
+"""The filter bar (period, strand, force) and the callback that writes it into the URL.
+
+The URL query string is the only filter state: pages render from it, so a copied
+link, reload, back and forward all show the same view, and no state lives on the server.
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, callback, dcc, html
+
+from data.queries import FilterOptions, Filters
+
+PERIOD_ID = "filter-period"
+STRAND_ID = "filter-strand"
+FORCE_ID = "filter-force"
+#: The Location the filters write to (rendered once, in the shell).
+URL_ID = "filter-url"
+
+
+def url_location() -> dcc.Location:
+    return dcc.Location(id=URL_ID, refresh="callback-nav")
+
+
+def _select(id_: str, label: str, options: list[tuple[str, str]], value: str) -> dbc.Col:
+    return dbc.Col(
+        [
+            dbc.Label(label, html_for=id_, className="fw-semibold mb-1"),
+            dbc.Select(
+                id=id_,
+                options=[{"label": text, "value": val} for val, text in options],
+                value=value,
+            ),
+        ],
+        xs=12,
+        md=4,
+    )
+
+
+def filter_bar(options: FilterOptions, filters: Filters) -> html.Form:
+    """Three labelled native selects; changing one updates the URL (and so the page)."""
+    return html.Form(
+        dbc.Row(
+            [
+                _select(PERIOD_ID, "Period", options.periods, filters.period),
+                _select(STRAND_ID, "Strand", options.strands, filters.strand),
+                _select(FORCE_ID, "Force or area", options.forces, filters.force),
+            ],
+            className="g-3",
+        ),
+        className="filter-bar",
+        role="search",
+        **{"aria-label": "Filter the figures on this page"},
+    )
+
+
+@callback(
+    Output(URL_ID, "search"),
+    Input(PERIOD_ID, "value"),
+    Input(STRAND_ID, "value"),
+    Input(FORCE_ID, "value"),
+    prevent_initial_call=True,
+)
+def filters_to_url(period: str | None, strand: str | None, force: str | None) -> str:
+    """The query string for the chosen filters."""
+    return Filters.from_query({"period": period, "strand": strand, "force": force}).to_search()

@@ -1,0 +1,243 @@
+"""Filtering and year-on-year comparison of the tidy frame (pure pandas; no Dash).
+
+Frames passed here have the columns of ``data.schema.FRAME_COLUMNS``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from data import schema
+from data.formatting import format_value
+
+ALL = "all"
+#: Changes are not given as a percentage when the earlier figure is below this.
+MIN_BASE_FOR_PERCENT = 10
+
+_FOLD_WORDS = {
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filter state, as held in the URL query string (``period``, ``strand``, ``force``)."""
+
+    period: str = ALL
+    strand: str = ALL
+    force: str = ALL
+
+    @classmethod
+    def from_query(cls, query: Mapping[str, object]) -> Filters:
+        def pick(key: str) -> str:
+            value = query.get(key)
+            if isinstance(value, list | tuple):
+                value = value[0] if value else None
+            text = str(value).strip() if value is not None else ""
+            return text or ALL
+
+        return cls(period=pick("period"), strand=pick("strand"), force=pick("force"))
+
+    def to_search(self) -> str:
+        """The query string for these filters ('' when all are 'all'), e.g. '?strand=Pursue'."""
+        pairs = [
+            (k, v) for k, v in (("period", self.period), ("strand", self.strand), ("force", self.force)) if v != ALL
+        ]
+        return "?" + urlencode(pairs) if pairs else ""
+
+
+def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+    """Rows matching every filter that is not 'all'."""
+    mask = pd.Series(True, index=frame.index)
+    if filters.period != ALL:
+        mask &= frame["period"] == filters.period
+    if filters.strand != ALL:
+        mask &= frame["strand"].astype(str) == filters.strand
+    if filters.force != ALL:
+        mask &= frame["force"].astype(str) == filters.force
+    return frame[mask]
+
+
+def ordered_periods(frame: pd.DataFrame) -> list[str]:
+    """Period labels in time order (start date, end date, then label; undated last)."""
+    spans = frame[["period", "period_start", "period_end"]].drop_duplicates("period")
+    return spans.sort_values(["period_start", "period_end", "period"], na_position="last")["period"].tolist()
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """Choices for the filter bar: (value, label) pairs, 'all' first."""
+
+    periods: list[tuple[str, str]]
+    strands: list[tuple[str, str]]
+    forces: list[tuple[str, str]]
+
+
+def filter_options(frame: pd.DataFrame, filters: Filters) -> FilterOptions:
+    """Options from the data: this page's periods, the four strands, the region, its forces and
+    any other area this page's data covers. A value in the URL that this page lacks stays listed."""
+    periods = [(ALL, "All periods")] + [(p, p) for p in ordered_periods(frame)]
+    strands = [(ALL, "All strands")] + [(s, s) for s in schema.STRANDS]
+    present = set(frame["force"].astype(str))
+    forces = list(schema.FORCES[:5]) + [f for f in schema.FORCES[5:] if f in present]
+    forces_opts = [(ALL, "All areas")] + [(f, f) for f in forces]
+
+    def keep(options: list[tuple[str, str]], value: str) -> list[tuple[str, str]]:
+        if value != ALL and value not in {v for v, _ in options}:
+            return [*options, (value, f"{value} (no figures on this page)")]
+        return options
+
+    return FilterOptions(
+        periods=keep(periods, filters.period),
+        strands=keep(strands, filters.strand),
+        forces=keep(forces_opts, filters.force),
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """A measure's latest figure against its previous period, and whether a % may be shown."""
+
+    label: str
+    unit: str
+    before: float | None
+    after: float | None
+    before_period: str | None
+    after_period: str
+    qualifier: str
+    percent: float | None
+    why_no_percent: str | None
+    caveat: str
+
+    @property
+    def direction(self) -> str:
+        if self.before is None or self.after is None or self.after == self.before:
+            return "same" if self.before is not None and self.after == self.before else "none"
+        return "up" if self.after > self.before else "down"
+
+
+def compare_latest(series: pd.DataFrame, label: str | None = None) -> Change:
+    """Compare the latest period of one measure with the one before.
+
+    ``series`` holds the rows of a single measure (one per period). No % is given
+    across a series break, on a base under ``MIN_BASE_FOR_PERCENT``, or where either
+    figure is not exact.
+    """
+    periods = ordered_periods(series)
+    rows = series.set_index("period")
+    last = rows.loc[periods[-1]]
+    prev = rows.loc[periods[-2]] if len(periods) > 1 else None
+    after = _num(last["value"])
+    before = _num(prev["value"]) if prev is not None else None
+    caveat = str(last["note"]) if str(last["series_break"]) == "yes" else ""
+    why = None
+    percent = None
+    if prev is None:
+        why = "no earlier period"
+    elif str(last["series_break"]) == "yes":
+        why = "recording changed between the periods"
+    elif before is None or after is None:
+        why = "a figure is not stated"
+    elif str(last["qualifier"]) != "exact" or str(prev["qualifier"]) != "exact":
+        why = "a figure is not exact"
+    elif before < MIN_BASE_FOR_PERCENT:
+        why = f"the earlier figure is under {MIN_BASE_FOR_PERCENT}"
+    else:
+        percent = (after - before) / before * 100
+    return Change(
+        label=label or str(last["measure"]),
+        unit=str(last["unit"]),
+        before=before,
+        after=after,
+        before_period=periods[-2] if prev is not None else None,
+        after_period=periods[-1],
+        qualifier=str(last["qualifier"]),
+        percent=percent,
+        why_no_percent=why,
+        caveat=caveat,
+    )
+
+
+def _num(value: object) -> float | None:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def describe_change(change: Change) -> str:
+    """Plain words: 'Cocaine seized rose six-fold to 626.81 kg', 'Arrested fell 27% to 560'."""
+    after = format_value(change.after, change.unit, change.qualifier)
+    if change.before is None:
+        return f"{change.label}: {after}"
+    before = format_value(change.before, change.unit, "exact")
+    if change.percent is None:
+        if change.direction == "same":
+            return f"{change.label} stayed at {after}"
+        return f"{change.label}: {after}, against {before} the year before"
+    if change.direction == "same":
+        return f"{change.label} stayed at {after}"
+    ratio = change.after / change.before if change.before else math.inf
+    if ratio >= 2:
+        n = round(ratio)
+        if abs(ratio - n) <= 0.1:
+            return f"{change.label} rose {_FOLD_WORDS.get(n, str(n))}-fold to {after}"
+        n = math.floor(ratio)
+        return f"{change.label} rose more than {_FOLD_WORDS.get(n, str(n))}-fold to {after}"
+    verb = "rose" if change.direction == "up" else "fell"
+    return f"{change.label} {verb} {abs(change.percent):.0f}% to {after}"
+
+
+def percent_text(change: Change) -> str:
+    """'up 27%' / 'down 27%' / 'no change' or a reason a % is not shown."""
+    if change.percent is None:
+        if change.direction == "same":
+            return "no change"
+        return f"no % shown: {change.why_no_percent}" if change.why_no_percent else ""
+    if round(change.percent) == 0:
+        return "little change"
+    arrow = "▲" if change.percent > 0 else "▼"
+    word = "up" if change.percent > 0 else "down"
+    return f"{arrow} {word} {abs(change.percent):.0f}%"
+
+
+def biggest_changes(changes: Sequence[Change], n: int = 3) -> tuple[list[Change], list[Change]]:
+    """The ``n`` largest % rises and falls among changes that have a %."""
+    with_pct = [c for c in changes if c.percent is not None]
+    rises = sorted((c for c in with_pct if c.percent > 0), key=lambda c: -c.percent)[:n]
+    falls = sorted((c for c in with_pct if c.percent < 0), key=lambda c: c.percent)[:n]
+    return rises, falls
+
+
+def why_empty(rows: pd.DataFrame, filters: Filters) -> str:
+    """Why ``apply_filters(rows, filters)`` left nothing, in words for the board."""
+    if rows.empty:
+        return "There are no figures for this chart."
+    if filters.period != ALL and filters.period not in set(rows["period"]):
+        periods = ordered_periods(rows)
+        listed = "; ".join(periods[:4]) + (" and others" if len(periods) > 4 else "")
+        return f"No figures for {filters.period}. This chart covers: {listed}."
+    if filters.strand != ALL and filters.strand not in set(rows["strand"].astype(str)):
+        if set(rows["strand"].astype(str)) == {""}:
+            return "The sources do not split these figures by strand."
+        return f"No figures for the {filters.strand} strand in this chart."
+    if filters.force != ALL and filters.force not in set(rows["force"].astype(str)):
+        forces = sorted(set(rows["force"].astype(str)))
+        if forces == ["West Midlands region"]:
+            return "The paper reports this only for the West Midlands region as a whole."
+        return f"No figures for {filters.force}. This chart covers: {', '.join(forces)}."
+    return "No figures match this combination of filters."

@@ -1,0 +1,245 @@
+"""Chart builders. Each takes a tidy frame (``data.schema.FRAME_COLUMNS``) and returns a figure.
+
+Values are labelled on the bars in words that keep their qualifier ('more than 360').
+An empty frame gives a figure that says so in words, with no axes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data.formatting import format_value
+from data.queries import ordered_periods
+from figures.theme import OKABE_ITO, OUTLINE, PERIOD_COLOURS, new_figure
+
+_QUALIFIER_SYMBOLS = {
+    "more than": "triangle-up",
+    "at least": "triangle-up",
+    "nearly": "triangle-down",
+}
+
+
+def empty_figure(message: str, height: int = 160) -> go.Figure:
+    """A figure with no data: the message in words, no axes."""
+    fig = new_figure(height)
+    fig.update_layout(
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+        annotations=[dict(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")],
+    )
+    return fig
+
+
+def _labels(rows: pd.DataFrame) -> list[str]:
+    return [
+        format_value(v, str(u), str(q), t)
+        for v, u, q, t in zip(rows["value"], rows["unit"], rows["qualifier"], rows["value_text"], strict=True)
+    ]
+
+
+def period_bars(
+    rows: pd.DataFrame,
+    category: str = "measure",
+    order: Sequence[str] | None = None,
+    horizontal: bool = False,
+) -> go.Figure:
+    """Grouped bars: one group per ``category`` value, one bar per period (time order).
+
+    Not-stated values are left out of the bars (the table shows them as 'Not stated').
+    """
+    if rows.empty:
+        return empty_figure("No figures for this selection.")
+    fig = new_figure()
+    periods = ordered_periods(rows)
+    colours = PERIOD_COLOURS if len(periods) == 2 else OKABE_ITO
+    cats = list(order) if order else list(dict.fromkeys(rows[category].astype(str)))
+    for i, period in enumerate(periods):
+        sub = rows[rows["period"] == period].set_index(rows[rows["period"] == period][category].astype(str))
+        sub = sub.reindex([c for c in cats if c in sub.index])
+        sub = sub[sub["value"].notna()]
+        kwargs = dict(
+            name=period,
+            text=_labels(sub),
+            textposition="outside",
+            cliponaxis=False,
+            marker=dict(color=colours[i % len(colours)], line=dict(color=OUTLINE, width=1)),
+            hovertemplate="%{text}<extra>" + period + "</extra>",
+        )
+        if horizontal:
+            fig.add_trace(go.Bar(x=sub["value"], y=list(sub.index), orientation="h", **kwargs))
+        else:
+            fig.add_trace(go.Bar(x=list(sub.index), y=sub["value"], **kwargs))
+    fig.update_layout(barmode="group", showlegend=len(periods) > 1)
+    if horizontal:
+        fig.update_yaxes(categoryorder="array", categoryarray=cats[::-1])
+        fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True)
+    else:
+        fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def category_bars(
+    rows: pd.DataFrame,
+    label: str = "breakdown",
+    horizontal: bool = True,
+    colour: str = OKABE_ITO[0],
+) -> go.Figure:
+    """One bar per row, labelled by ``label``; for splits such as handles or caseload phases."""
+    rows = rows[rows["value"].notna()]
+    if rows.empty:
+        return empty_figure("No figures for this selection.")
+    fig = new_figure(height=max(220, 60 * len(rows) + 80) if horizontal else 360)
+    names = rows[label].astype(str).tolist()
+    common = dict(
+        text=_labels(rows),
+        textposition="outside",
+        cliponaxis=False,
+        marker=dict(color=colour, line=dict(color=OUTLINE, width=1)),
+        hovertemplate="%{text}<extra></extra>",
+        showlegend=False,
+    )
+    if horizontal:
+        fig.add_trace(go.Bar(x=rows["value"], y=names, orientation="h", **common))
+        fig.update_yaxes(categoryorder="array", categoryarray=names[::-1])
+        fig.update_xaxes(showticklabels=False, showgrid=False)
+    else:
+        fig.add_trace(go.Bar(x=names, y=rows["value"], **common))
+        fig.update_yaxes(rangemode="tozero")
+    return fig
+
+
+def stacked_bars(
+    rows: pd.DataFrame, parts: Sequence[str], total: str = "Total", category: str = "measure"
+) -> go.Figure:
+    """Horizontal bars per ``category``, stacked from the ``parts``, the total written at the end.
+
+    A part that is not stated is left out of the bar; its absence is said in the hover text.
+    """
+    if rows.empty:
+        return empty_figure("No figures for this selection.")
+    cats = list(dict.fromkeys(rows[category].astype(str)))
+    fig = new_figure(height=max(240, 56 * len(cats) + 100))
+    for i, part in enumerate(parts):
+        sub = rows[rows["breakdown"] == part].set_index(category).reindex(cats)
+        labels = [
+            format_value(v, str(u), str(q)) if isinstance(u, str) else "Not stated"
+            for v, u, q in zip(sub["value"], sub["unit"], sub["qualifier"], strict=True)
+        ]
+        fig.add_trace(
+            go.Bar(
+                y=cats,
+                x=sub["value"].fillna(0),
+                name=part,
+                orientation="h",
+                text=[lab if v == v and v > 0 else "" for lab, v in zip(labels, sub["value"], strict=True)],
+                textposition="inside",
+                insidetextanchor="middle",
+                customdata=labels,
+                marker=dict(color=OKABE_ITO[i % len(OKABE_ITO)], line=dict(color=OUTLINE, width=1)),
+                hovertemplate=f"{part}: %{{customdata}}<extra></extra>",
+            )
+        )
+    totals = rows[rows["breakdown"] == total].set_index(category).reindex(cats)
+    fig.add_trace(
+        go.Scatter(
+            y=cats,
+            x=totals["value"],
+            mode="text",
+            text=[
+                f"  Total {format_value(v, str(u), str(q))}" if v == v else ""
+                for v, u, q in zip(totals["value"], totals["unit"], totals["qualifier"], strict=True)
+            ],
+            textposition="middle right",
+            showlegend=False,
+            hoverinfo="skip",
+            cliponaxis=False,
+        )
+    )
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(categoryorder="array", categoryarray=cats[::-1])
+    fig.update_xaxes(showgrid=True, rangemode="tozero")
+    return fig
+
+
+def trend_lines(
+    rows: pd.DataFrame,
+    series: str = "breakdown",
+    breaks: pd.DataFrame | None = None,
+) -> go.Figure:
+    """Lines over periods (x in time order), one per ``series`` value.
+
+    Figures that are lower bounds or near values get an open marker and say so on hover.
+    ``breaks`` (rows with a period and value_text) are drawn as dashed vertical lines.
+    """
+    rows = rows[rows["value"].notna()]
+    if rows.empty:
+        return empty_figure("No figures for this selection.")
+    periods = ordered_periods(rows)
+    fig = new_figure(height=400)
+    for i, (name, sub) in enumerate(rows.groupby(rows[series].astype(str), sort=False)):
+        sub = sub.set_index("period").reindex([p for p in periods if p in set(sub["period"])])
+        symbols = [_QUALIFIER_SYMBOLS.get(str(q), "circle") for q in sub["qualifier"]]
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        fig.add_trace(
+            go.Scatter(
+                x=list(sub.index),
+                y=sub["value"],
+                name=name,
+                mode="lines+markers",
+                line=dict(color=colour, width=3),
+                marker=dict(size=10, symbol=symbols, color=colour, line=dict(color=OUTLINE, width=1)),
+                text=_labels(sub.reset_index()),
+                hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
+            )
+        )
+    if breaks is not None and not breaks.empty:
+        for _, b in breaks.iterrows():
+            if b["period"] in periods:
+                fig.add_vline(
+                    x=periods.index(b["period"]) - 0.5,
+                    line=dict(color=OUTLINE, dash="dash", width=1),
+                )
+                fig.add_annotation(
+                    x=periods.index(b["period"]) - 0.5,
+                    y=1,
+                    yref="paper",
+                    text=str(b["measure"]),
+                    showarrow=False,
+                    xanchor="left",
+                    yanchor="bottom",
+                    font=dict(size=12),
+                )
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_layout(showlegend=rows[series].nunique() > 1)
+    return fig
+
+
+def timeline(rows: pd.DataFrame) -> go.Figure:
+    """Dated events on a time axis (rows need a period_start); labels are the measures."""
+    rows = rows[rows["period_start"].notna()].sort_values("period_start")
+    if rows.empty:
+        return empty_figure("No dated events for this selection.")
+    fig = new_figure(height=max(260, 44 * len(rows) + 80))
+    names = rows["measure"].astype(str).tolist()
+    fig.add_trace(
+        go.Scatter(
+            x=rows["period_start"],
+            y=names,
+            mode="markers",
+            marker=dict(size=14, color=OKABE_ITO[0], line=dict(color=OUTLINE, width=1)),
+            customdata=rows[["period"]].to_numpy(),
+            text=[
+                t or format_value(v, str(u), str(q))
+                for t, v, u, q in zip(rows["value_text"], rows["value"], rows["unit"], rows["qualifier"], strict=True)
+            ],
+            hovertemplate="%{customdata[0]}: %{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], showgrid=True)
+    fig.update_xaxes(showgrid=True, tickformat="%b %Y")
+    return fig

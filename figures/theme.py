@@ -1,0 +1,51 @@
+"""One Plotly template for the whole app: plain, readable, colour-blind-safe (Okabe–Ito)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+#: Okabe–Ito palette (safe for the common colour-vision deficiencies), strongest first.
+OKABE_ITO = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermilion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+#: Two periods: the earlier lighter, the latest strong.
+PERIOD_COLOURS = ("#56B4E9", "#0072B2")
+OUTLINE = "#1b2a41"  # dark outline on every mark keeps 3:1 contrast with the background
+TEXT = "#1b1b1b"
+GRID = "#d9d9d9"
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+
+TEMPLATE = go.layout.Template(
+    layout=dict(
+        font=dict(family=FONT, size=15, color=TEXT),
+        colorway=list(OKABE_ITO),
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        margin=dict(l=10, r=20, t=30, b=10),
+        separators=".,",
+        hoverlabel=dict(font=dict(family=FONT, size=14)),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title=dict(text="")),
+        xaxis=dict(showgrid=False, linecolor=TEXT, ticks="", automargin=True, title=dict(standoff=8)),
+        yaxis=dict(
+            gridcolor=GRID,
+            zeroline=True,
+            zerolinecolor=TEXT,
+            automargin=True,
+            separatethousands=True,
+        ),
+        bargap=0.25,
+        bargroupgap=0.05,
+    )
+)
+
+
+def new_figure(height: int = 360) -> go.Figure:
+    """An empty figure on the app template."""
+    return go.Figure(layout=go.Layout(template=TEMPLATE, height=height))

@@ -1,0 +1,146 @@
+"""About the data: every dataset and its sources, the terms a board member needs, and the caveats."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from data.formatting import paragraph_range
+from data.loader import get_store
+
+dash.register_page(
+    __name__,
+    path="/about",
+    name="About the data",
+    title="About the data – SPR Board Dashboard",
+    description="Every dataset behind the dashboard, its sources, definitions and caveats.",
+    order=7,
+)
+
+GLOSSARY = (
+    (
+        "Disruption",
+        "Action by the regional organised crime unit that reduces, for a time, the ability of an "
+        "organised crime group or person to offend, or that lessens a threat or vulnerability.",
+    ),
+    (
+        "Lead and support",
+        "A lead disruption is one the unit ran itself; a support disruption is one where it helped a "
+        "force or another agency.",
+    ),
+    ("Handle", "The user name by which someone was known on the EncroChat phone network."),
+    (
+        "Channel",
+        "The multi-agency programme that supports people judged at risk of being drawn into "
+        "terrorism. A Prevent referral may be discussed at a Channel panel and adopted as a case.",
+    ),
+    (
+        "CONTEST and the 4Ps",
+        "The UK's counter-terrorism strategy, in four strands: Pursue (stop attacks), Prevent (stop "
+        "people becoming terrorists), Protect (strengthen defences) and Prepare (lessen the impact).",
+    ),
+    ("County line", "A phone line used to sell drugs from a city into other areas, often by exploiting young people."),
+    ("ROCUWM", "The Regional Organised Crime Unit for the West Midlands region."),
+    ("CTP WMCTU", "Counter Terrorism Policing West Midlands, the regional counter terrorism unit."),
+)
+
+CAVEATS = (
+    "A blank in the paper is shown as 'Not stated', never as zero.",
+    "Figures the sources give as 'over' or 'nearly' keep those words (for example 'more than 360').",
+    "Numbers the dashboard worked out itself (a remainder, a count of named areas, a change in per "
+    "cent) are marked as derived or as our calculation.",
+    "Support disruptions were recorded differently from December 2019 (para 87), so the unit's "
+    "disruption counts are not compared with the year before.",
+    "National Prevent figures are revised in later releases, changed definitions in 2018/19, and come "
+    "from a new system from 2024/25.",
+    "Figures from news reports are used only where no official page gives them, and are marked as such.",
+)
+
+
+def _sources_summary(sources: tuple[str, ...]) -> str:
+    paras = paragraph_range(sources)
+    urls = sum(1 for s in sources if s.startswith(("http://", "https://")))
+    parts = []
+    if paras:
+        parts.append(f"Board paper, {paras}")
+    if urls:
+        parts.append(f"{urls} public release{'s' if urls != 1 else ''}")
+    return "; ".join(parts)
+
+
+def datasets_table() -> dbc.Table:
+    store = get_store()
+    rows = []
+    for info in store.catalogue.values():
+        rows.append(
+            html.Tr(
+                [
+                    html.Th(html.A(info.title, href=f"/data/{info.name}"), scope="row"),
+                    html.Td(info.topic),
+                    html.Td(info.description),
+                    html.Td(f"{info.rows:,}", className="text-end"),
+                    html.Td(_sources_summary(info.sources)),
+                    html.Td(info.last_modified.strftime("%d %b %Y")),
+                    html.Td(
+                        [
+                            html.A(
+                                "CSV",
+                                href=f"/api/v1/datasets/{info.name}.csv",
+                                **{"aria-label": f"{info.title} as CSV"},
+                            ),
+                            " · ",
+                            html.A(
+                                "JSON",
+                                href=f"/api/v1/datasets/{info.name}.json",
+                                **{"aria-label": f"{info.title} as JSON"},
+                            ),
+                        ],
+                        className="text-nowrap",
+                    ),
+                ]
+            )
+        )
+    headers = ("Dataset", "Topic", "What it holds", "Rows", "Sources", "Last changed", "Download")
+    return dbc.Table(
+        [
+            html.Caption(f"{len(store.names)} datasets, {len(store.frame):,} figures"),
+            html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+            html.Tbody(rows),
+        ],
+        striped=True,
+        responsive=True,
+        className="data-table",
+    )
+
+
+def layout(**_query: str) -> html.Div:
+    return html.Div(
+        [
+            html.H1("About the data"),
+            html.P(
+                "Every figure in this dashboard comes from a data file, and every row of those files "
+                "names its source: a paragraph of the Strategic Policing Requirement update to the "
+                "Strategic Policing and Crime Board (early 2021), or the web page of a public release.",
+                className="lead",
+            ),
+            html.H2("Datasets", className="h4"),
+            html.P("Open a dataset to see every figure with its source and notes, or download it."),
+            datasets_table(),
+            html.H2("Terms used", className="h4 mt-4"),
+            html.Dl(
+                [item for term, text in GLOSSARY for item in (html.Dt(term), html.Dd(text))],
+                className="glossary",
+            ),
+            html.H2("Caveats", className="h4 mt-4"),
+            html.Ul([html.Li(c) for c in CAVEATS]),
+            html.H2("For analysts", className="h4 mt-4"),
+            html.P(
+                [
+                    "The data is also available as CSV and JSON from the data API: ",
+                    html.A("/api/v1/datasets", href="/api/v1/datasets"),
+                    " lists the datasets and their download links.",
+                ]
+            ),
+        ]
+    )
