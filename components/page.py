@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+import logging
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 from dash import html
@@ -11,6 +13,35 @@ from components.chart_card import Chart, chart_card
 from components.filters import filter_bar
 from data.loader import DataStore
 from data.queries import ALL, Filters, apply_filters, filter_options, why_empty
+
+log = logging.getLogger(__name__)
+
+
+def safe_layout(layout: Callable[..., object]) -> Callable[..., object]:
+    """Wrap a page's layout so an unexpected error shows a plain message, not a blank page.
+
+    The error and its traceback go to the log; the reader sees no trace.
+    """
+
+    @functools.wraps(layout)
+    def wrapper(*args, **kwargs):
+        try:
+            return layout(*args, **kwargs)
+        except Exception:
+            log.exception("Page layout failed for %s with %s", layout.__module__, kwargs)
+            return html.Div(
+                [
+                    html.H1("This page could not be shown"),
+                    html.P(
+                        "Something went wrong while drawing this page. The problem has been logged. "
+                        "Try another page, or clear the filters."
+                    ),
+                    html.A("Go to the overview", href="/"),
+                ],
+                role="alert",
+            )
+
+    return wrapper
 
 
 def page_rows(store: DataStore, datasets: Sequence[str]) -> pd.DataFrame:

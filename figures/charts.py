@@ -112,16 +112,24 @@ def category_bars(
 
 
 def stacked_bars(
-    rows: pd.DataFrame, parts: Sequence[str], total: str = "Total", category: str = "measure"
+    rows: pd.DataFrame,
+    parts: Sequence[str],
+    total: str = "Total",
+    category: str = "measure",
+    as_share: bool = False,
 ) -> go.Figure:
     """Horizontal bars per ``category``, stacked from the ``parts``, the total written at the end.
 
     A part that is not stated is left out of the bar; its absence is said in the hover text.
+    With ``as_share`` each bar is drawn as a share of its total (so measures in different units
+    sit side by side) while the labels keep the real figures.
     """
     if rows.empty:
         return empty_figure("No figures for this selection.")
     cats = list(dict.fromkeys(rows[category].astype(str)))
     fig = new_figure(height=max(240, 56 * len(cats) + 100))
+    totals = rows[rows["breakdown"] == total].set_index(category).reindex(cats)
+    scale = 100 / totals["value"] if as_share else 1
     for i, part in enumerate(parts):
         sub = rows[rows["breakdown"] == part].set_index(category).reindex(cats)
         labels = [
@@ -131,7 +139,7 @@ def stacked_bars(
         fig.add_trace(
             go.Bar(
                 y=cats,
-                x=sub["value"].fillna(0),
+                x=(sub["value"] * scale).fillna(0),
                 name=part,
                 orientation="h",
                 text=[lab if v == v and v > 0 else "" for lab, v in zip(labels, sub["value"], strict=True)],
@@ -142,11 +150,10 @@ def stacked_bars(
                 hovertemplate=f"{part}: %{{customdata}}<extra></extra>",
             )
         )
-    totals = rows[rows["breakdown"] == total].set_index(category).reindex(cats)
     fig.add_trace(
         go.Scatter(
             y=cats,
-            x=totals["value"],
+            x=totals["value"] * scale,
             mode="text",
             text=[
                 f"  Total {format_value(v, str(u), str(q))}" if v == v else ""
@@ -160,7 +167,10 @@ def stacked_bars(
     )
     fig.update_layout(barmode="stack")
     fig.update_yaxes(categoryorder="array", categoryarray=cats[::-1])
-    fig.update_xaxes(showgrid=True, rangemode="tozero")
+    if as_share:
+        fig.update_xaxes(range=[0, 130], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", title_text="Share of the total")
+    else:
+        fig.update_xaxes(showgrid=True, rangemode="tozero")
     return fig
 
 

@@ -6,7 +6,8 @@ import dash
 import pandas as pd
 from dash import html
 
-from components.page import build_chart, dashboard_page, page_rows
+from components.facts import fact_list
+from components.page import build_chart, dashboard_page, page_rows, safe_layout
 from data.formatting import format_value
 from data.loader import get_store
 from data.queries import Filters, compare_latest, describe_change, ordered_periods, percent_text
@@ -75,7 +76,14 @@ def _disruptions_summary(rows: pd.DataFrame) -> str:
     parts = []
     for period in ordered_periods(rows):
         sub = rows[rows["period"] == period]
-        parts.append(period + ": " + ", ".join(f"{s} {format_value(v, 'disruptions', 'exact')}" for s, v in zip(sub["strand"], sub["value"], strict=True)))
+        parts.append(
+            period
+            + ": "
+            + ", ".join(
+                f"{s} {format_value(v, 'disruptions', 'exact')}"
+                for s, v in zip(sub["strand"], sub["value"], strict=True)
+            )
+        )
     text = ". ".join(parts) + "."
     if (rows["series_break"] == "yes").any():
         text += " No change is given: support disruptions were recorded differently in the later year."
@@ -114,7 +122,9 @@ def _lead_support_summary(rows: pd.DataFrame) -> str:
 
 
 def _socu_title(rows: pd.DataFrame) -> str:
-    totals = rows[(rows["measure"] == "SOCU investigations") & (rows["breakdown"] == "Total")].set_index("period")["value"]
+    totals = rows[(rows["measure"] == "SOCU investigations") & (rows["breakdown"] == "Total")].set_index("period")[
+        "value"
+    ]
     if {NOW, YEAR_EARLIER} <= set(totals.index):
         now, before = totals[NOW], totals[YEAR_EARLIER]
         verb = "rose" if now > before else "fell" if now < before else "stayed"
@@ -126,22 +136,7 @@ def _socu_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows["category"] == "SOCU"]
 
 
-def _teams_list(rows: pd.DataFrame) -> html.Ul:
-    items = []
-    for _, r in rows.iterrows():
-        items.append(
-            html.Li(
-                [
-                    html.Strong(f"{r['category']}: "),
-                    f"{r['measure']}{' (' + r['breakdown'] + ')' if r['breakdown'] else ''} — ",
-                    html.Span(format_value(r["value"], str(r["unit"]), str(r["qualifier"]), r["value_text"]), className="fw-semibold"),
-                    f" ({r['period']}; {r['source']})",
-                ]
-            )
-        )
-    return html.Ul(items, className="fact-list")
-
-
+@safe_layout
 def layout(**query: str) -> html.Div:
     store = get_store()
     filters = Filters.from_query(query)
@@ -237,14 +232,18 @@ def layout(**query: str) -> html.Div:
             _socu_rows(caps),
             filters,
             title=_socu_title,
-            summary=lambda r: "Investigations by phase at the time of the paper: "
-            + "; ".join(
-                f"{b} {v:g}"
-                for b, v, p in zip(r["breakdown"], r["value"], r["period"], strict=True)
-                if b and p == "At the paper's date"
-            )
-            + ". Those linked to Operation Venetic overlap the phases.",
-            figure=lambda r: category_bars(r[(r["measure"] == "SOCU investigations") & (r["period"] == "At the paper's date")]),
+            summary=lambda r: (
+                "Investigations by phase at the time of the paper: "
+                + "; ".join(
+                    f"{b} {v:g}"
+                    for b, v, p in zip(r["breakdown"], r["value"], r["period"], strict=True)
+                    if b and p == "At the paper's date"
+                )
+                + ". Those linked to Operation Venetic overlap the phases."
+            ),
+            figure=lambda r: category_bars(
+                r[(r["measure"] == "SOCU investigations") & (r["period"] == "At the paper's date")]
+            ),
             empty_title="Serious organised crime unit caseload",
         ),
         build_chart(
@@ -253,7 +252,7 @@ def layout(**query: str) -> html.Div:
             filters,
             title="The specialist teams' caseloads and results",
             summary="Figures for the economic crime, cyber crime, technical intelligence and communications data teams.",
-            content=_teams_list,
+            content=lambda r: fact_list(r, show_category=True),
             empty_title="The specialist teams' caseloads and results",
         ),
         build_chart(
@@ -261,7 +260,13 @@ def layout(**query: str) -> html.Div:
             store.dataset("rocu_funding"),
             filters,
             title=lambda r: _budget_title(r),
-            summary=lambda r: "; ".join(f"{b}: {format_value(v, 'GBP million', q)}" for b, v, q in zip(r["breakdown"], r["value"], r["qualifier"], strict=True)) + ".",
+            summary=lambda r: (
+                "; ".join(
+                    f"{b}: {format_value(v, 'GBP million', q)}"
+                    for b, v, q in zip(r["breakdown"], r["value"], r["qualifier"], strict=True)
+                )
+                + "."
+            ),
             figure=lambda r: category_bars(r, horizontal=True),
             empty_title="The unit's budget",
         ),

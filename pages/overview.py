@@ -7,7 +7,7 @@ import pandas as pd
 from dash import html
 
 from components.filters import filter_bar
-from components.page import filter_notice, page_rows
+from components.page import filter_notice, page_rows, safe_layout
 from components.tiles import Headline, Tile, tile_grid
 from data.formatting import format_value, paragraph_range
 from data.loader import get_store
@@ -191,6 +191,7 @@ def what_changed(outcomes: pd.DataFrame) -> html.Section | None:
     )
 
 
+@safe_layout
 def layout(**query: str) -> html.Div:
     store = get_store()
     filters = Filters.from_query(query)

@@ -1,0 +1,34 @@
+"""Figures as a list of plain sentences, for facts that read better as words than as a chart."""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from data.formatting import format_value
+
+
+def fact_list(rows: pd.DataFrame, show_category: bool = False) -> html.Ul:
+    """One item per row: measure (and breakdown), the value in words, period and source.
+
+    ``rows`` need the columns of ``data.schema.FRAME_COLUMNS``.
+    """
+    items = []
+    for _, r in rows.iterrows():
+        name = str(r["measure"]) + (f" ({r['breakdown']})" if r["breakdown"] else "")
+        value = format_value(r["value"], str(r["unit"]), str(r["qualifier"]), r["value_text"])
+        items.append(
+            html.Li(
+                [
+                    html.Strong(f"{r['category']}: ") if show_category else None,
+                    f"{name}: ",
+                    html.Span(value, className="fact-value"),
+                    html.Span(
+                        f" ({r['period']}; {r['source'] if r['source_type'] == 'paper' else 'public source'})",
+                        className="fact-meta",
+                    ),
+                    html.Span(" — derived", className="fact-meta") if r["derived"] == "yes" else None,
+                ]
+            )
+        )
+    return html.Ul(items, className="fact-list")
