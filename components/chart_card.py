@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -43,12 +44,17 @@ def source_line(rows: pd.DataFrame) -> list:
     if paras:
         parts.append(f"SPR update to the board, {paras}")
     urls = [s for s in sources if s.startswith(("http://", "https://"))]
-    for i, url in enumerate(urls):
+    by_site: dict[str, list[str]] = {}
+    for url in urls:
+        by_site.setdefault(urlparse(url).netloc.removeprefix("www."), []).append(url)
+    for i, site_urls in enumerate(by_site.values()):
         if parts:
             parts.append("; ")
-        parts.append(source_link(url, short=True))
-        if i >= 5 and len(urls) > 7:
-            parts.append(f"; and {len(urls) - i - 1} more (see the table)")
+        parts.append(source_link(site_urls[0], short=True))
+        if len(site_urls) > 1:
+            parts.append(f" ({len(site_urls)} pages)")
+        if i >= 5 and len(by_site) > 7:
+            parts.append(f"; and {len(by_site) - i - 1} more sites (see the table)")
             break
     label = "Sources: " if len(sources) > 1 else "Source: "
     return [label, *parts]

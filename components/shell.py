@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, html
+from dash import ALL, Input, Output, State, callback, html
 
 from components.filters import URL_ID, url_location
 
@@ -94,8 +94,8 @@ def shell() -> html.Div:
     Input(URL_ID, "search"),
 )
 def keep_filters_in_nav(search: str | None) -> list[str]:
-    """Every navigation link carries the current filters."""
-    return [f"{out['id']['path']}{search or ''}" for out in ctx.outputs_list]
+    """Every navigation link carries the current filters (links in registry order, as rendered)."""
+    return [f"{page['relative_path']}{search or ''}" for page in _nav_pages()]
 
 
 @callback(

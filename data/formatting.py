@@ -79,3 +79,10 @@ def paragraph_range(sources: list[str] | tuple[str, ...]) -> str:
             start = prev = n
     label = "para" if len(ordered) == 1 else "paras"
     return f"{label} {', '.join(runs)}"
+
+
+def lower_first(text: str) -> str:
+    """'Discussed at a Channel panel' -> 'discussed at a Channel panel' (keeps acronyms like 'SOC')."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]

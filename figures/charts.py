@@ -190,8 +190,9 @@ def trend_lines(
     periods = ordered_periods(rows)
     fig = new_figure(height=400)
     for i, (name, sub) in enumerate(rows.groupby(rows[series].astype(str), sort=False)):
-        sub = sub.set_index("period").reindex([p for p in periods if p in set(sub["period"])])
-        symbols = [_QUALIFIER_SYMBOLS.get(str(q), "circle") for q in sub["qualifier"]]
+        # Every period on the axis, so a year with no figure is a gap in the line, not a bridge.
+        sub = sub.set_index("period").reindex(periods)
+        symbols = [_QUALIFIER_SYMBOLS.get(str(q), "circle") for q in sub["qualifier"].fillna("exact")]
         colour = OKABE_ITO[i % len(OKABE_ITO)]
         fig.add_trace(
             go.Scatter(
@@ -201,27 +202,30 @@ def trend_lines(
                 mode="lines+markers",
                 line=dict(color=colour, width=3),
                 marker=dict(size=10, symbol=symbols, color=colour, line=dict(color=OUTLINE, width=1)),
-                text=_labels(sub.reset_index()),
+                text=[
+                    format_value(v, str(u), str(q)) if v == v else ""
+                    for v, u, q in zip(sub["value"], sub["unit"], sub["qualifier"], strict=True)
+                ],
+                connectgaps=False,
                 hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
             )
         )
     if breaks is not None and not breaks.empty:
-        for _, b in breaks.iterrows():
-            if b["period"] in periods:
-                fig.add_vline(
-                    x=periods.index(b["period"]) - 0.5,
-                    line=dict(color=OUTLINE, dash="dash", width=1),
-                )
-                fig.add_annotation(
-                    x=periods.index(b["period"]) - 0.5,
-                    y=1,
-                    yref="paper",
-                    text=str(b["measure"]),
-                    showarrow=False,
-                    xanchor="left",
-                    yanchor="bottom",
-                    font=dict(size=12),
-                )
+        shown = breaks[breaks["period"].isin(periods)]
+        for k, (period, group) in enumerate(shown.groupby("period", sort=False)):
+            x = periods.index(period) - 0.5
+            fig.add_vline(x=x, line=dict(color=OUTLINE, dash="dash", width=1))
+            fig.add_annotation(
+                x=x,
+                y=1.0 + 0.07 * (k % 2),
+                yref="paper",
+                text=" / ".join(dict.fromkeys(group["measure"].astype(str))),
+                showarrow=False,
+                xanchor="right" if x > len(periods) / 2 else "left",
+                yanchor="bottom",
+                font=dict(size=12),
+            )
+        fig.update_layout(margin=dict(t=70), legend=dict(y=1.18))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
     fig.update_yaxes(rangemode="tozero")
     fig.update_layout(showlegend=rows[series].nunique() > 1)

@@ -8,7 +8,7 @@ from dash import html
 
 from components.facts import fact_list
 from components.page import build_chart, dashboard_page, page_rows, safe_layout
-from data.formatting import format_value
+from data.formatting import format_value, lower_first
 from data.loader import get_store
 from data.queries import Filters, ordered_periods
 from figures.charts import category_bars, trend_lines
@@ -131,7 +131,7 @@ def layout(**query: str) -> html.Div:
             title=_pursue_title,
             summary=lambda r: (
                 "Pursue, 1 April to 5 December 2020: "
-                + ", ".join(f"{m.lower()} {v:g}" for m, v in zip(r["measure"], r["value"], strict=True))
+                + ", ".join(f"{lower_first(m)} {v:g}" for m, v in zip(r["measure"], r["value"], strict=True))
                 + "."
             ),
             figure=lambda r: category_bars(r, label="measure"),
@@ -158,7 +158,7 @@ def layout(**query: str) -> html.Div:
             title=lambda r: (
                 "Prevent: "
                 + "; ".join(
-                    f"{format_value(v, str(u), str(q))} {m.lower()}"
+                    f"{format_value(v, str(u), str(q))} {lower_first(m)}"
                     for m, v, u, q, b in zip(
                         r["measure"], r["value"], r["unit"], r["qualifier"], r["breakdown"], strict=True
                     )

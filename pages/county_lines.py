@@ -8,7 +8,7 @@ from dash import html
 
 from components.facts import fact_list
 from components.page import build_chart, dashboard_page, page_rows, safe_layout
-from data.formatting import format_value
+from data.formatting import format_value, lower_first
 from data.loader import get_store
 from data.queries import Filters
 from figures.charts import category_bars, timeline
@@ -27,7 +27,7 @@ DATASETS = ("county_lines", "county_lines_context")
 
 def _results_title(rows: pd.DataFrame) -> str:
     parts = [
-        f"{format_value(v, str(u), str(q))} {m.lower() if m != 'Arrested' else 'people arrested'}"
+        f"{format_value(v, str(u), str(q))} {lower_first(m) if m != 'Arrested' else 'people arrested'}"
         for m, v, u, q in zip(rows["measure"], rows["value"], rows["unit"], rows["qualifier"], strict=True)
     ]
     return "Since April 2020 the task force reports " + ", ".join(parts)

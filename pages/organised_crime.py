@@ -30,14 +30,18 @@ DRUGS = ("Cocaine seized", "Heroin seized", "Other Class A seized", "Other Class
 
 
 def compare_title(rows: pd.DataFrame, measures: tuple[str, ...] | None = None) -> str:
-    """The finding of a period comparison: the largest change, and how the rest moved."""
+    """The finding of a period comparison: the largest change, and how the rest moved.
+
+    Measures in one chart share a unit, so "largest" is the biggest rise or fall in that unit.
+    """
     table = rows[rows["source"] != "para 89"]
     measures = measures or tuple(dict.fromkeys(table["measure"]))
     changes = [compare_latest(table[table["measure"] == m]) for m in measures if m in set(table["measure"])]
     if not changes:
         return ""
     with_pct = [c for c in changes if c.percent is not None]
-    lead = max(with_pct, key=lambda c: abs(c.percent)) if with_pct else changes[0]
+    # Lead with the largest change in the chart's own unit (the most kg, the most people).
+    lead = max(with_pct, key=lambda c: abs(c.after - c.before)) if with_pct else changes[0]
     title = describe_change(lead)
     others = [c for c in changes if c is not lead and c.direction in ("up", "down")]
     if others and all(c.direction == lead.direction for c in others):

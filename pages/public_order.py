@@ -7,6 +7,7 @@ from dash import html
 
 from components.facts import fact_list
 from components.page import build_chart, dashboard_page, page_rows, safe_layout
+from data.formatting import lower_first
 from data.loader import get_store
 from data.queries import Filters
 from figures.charts import timeline
@@ -26,7 +27,7 @@ DATASETS = ("public_order",)
 def _timeline_title(rows) -> str:
     ordered = rows.sort_values("period_start")
     first, last = ordered.iloc[0], ordered.iloc[-1]
-    return f"{len(ordered)} dated events, from {first['measure'].lower()} ({first['period']}) to {last['measure'].lower()} ({last['period']})"
+    return f"{len(ordered)} dated events, from {lower_first(first['measure'])} ({first['period']}) to {lower_first(last['measure'])} ({last['period']})"
 
 
 @safe_layout

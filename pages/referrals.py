@@ -8,7 +8,7 @@ from dash import html
 
 from components.facts import fact_list
 from components.page import build_chart, dashboard_page, page_rows, safe_layout
-from data.formatting import format_value
+from data.formatting import format_value, lower_first
 from data.loader import get_store
 from data.queries import Filters, ordered_periods
 from figures.charts import trend_lines
@@ -55,9 +55,11 @@ def _summary(rows: pd.DataFrame, series: str) -> str:
 def _break_caveats(breaks: pd.DataFrame):
     def caveats(rows: pd.DataFrame) -> list[str]:
         shown = set(rows["period"])
-        return [f"{b['period']}: {b['value_text']}." for _, b in breaks.iterrows() if b["period"] in shown] + list(
-            dict.fromkeys(rows.loc[rows["series_break"] == "yes", "note"])
-        )
+        return [
+            f"{b['period']}: {b['value_text']}."
+            for _, b in breaks.iterrows()
+            if b["period"] in shown or pd.isna(b["period_start"])
+        ] + list(dict.fromkeys(rows.loc[rows["series_break"] == "yes", "note"]))
 
     return caveats
 
@@ -77,8 +79,16 @@ def _top_title(rows: pd.DataFrame, what: str) -> str:
 def _channel_title(rows: pd.DataFrame) -> str:
     latest = ordered_periods(rows)[-1]
     now = rows[rows["period"] == latest].set_index("measure")["value"]
-    parts = [f"{now[m]:,.0f} {m.lower()}" for m in CHANNEL if m in now.index]
+    parts = [f"{now[m]:,.0f} {lower_first(m)}" for m in CHANNEL if m in now.index]
     return f"In {latest}: " + "; ".join(parts)
+
+
+def _breaks(breaks: pd.DataFrame, *words: str) -> pd.DataFrame:
+    """The series-break rows whose name mentions any of ``words`` (case-insensitive)."""
+    mask = pd.Series(False, index=breaks.index)
+    for w in words:
+        mask |= breaks["measure"].str.contains(w, case=False, regex=False)
+    return breaks[mask]
 
 
 def _series(frame: pd.DataFrame, measure: str | tuple[str, ...], force: str = EW) -> pd.DataFrame:
@@ -106,8 +116,8 @@ def layout(**query: str) -> html.Div:
             summary=lambda r: (
                 _summary(r, "measure") + " An open triangle marks a figure the source gives only as 'over'."
             ),
-            figure=lambda r: trend_lines(r, series="measure", breaks=breaks),
-            caveats=_break_caveats(breaks),
+            figure=lambda r: trend_lines(r, series="measure", breaks=_breaks(breaks, "data source", "COVID")),
+            caveats=_break_caveats(_breaks(breaks, "data source", "COVID", "Revisions")),
             empty_title="Referrals to Prevent",
         ),
         build_chart(
@@ -116,7 +126,7 @@ def layout(**query: str) -> html.Div:
             filters,
             title=lambda r: _top_title(r, "made the most referrals"),
             summary=lambda r: _summary(r, "breakdown"),
-            figure=lambda r: trend_lines(r, series="breakdown", breaks=breaks),
+            figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "data source")),
             caveats=["Not every sector is published every year; gaps are years with no public figure."],
             empty_title="Referrals by referring sector",
         ),
@@ -126,7 +136,7 @@ def layout(**query: str) -> html.Div:
             filters,
             title=_channel_title,
             summary=lambda r: _summary(r, "measure"),
-            figure=lambda r: trend_lines(r, series="measure", breaks=breaks),
+            figure=lambda r: trend_lines(r, series="measure", breaks=_breaks(breaks, "Channel", "data source")),
             caveats=[
                 "Until 2017/18 the published count was people who received Channel support; from 2018/19 it is "
                 "people adopted as a Channel case. The two are different measures."
@@ -139,8 +149,8 @@ def layout(**query: str) -> html.Div:
             filters,
             title=lambda r: _top_title(r, "was the most common concern"),
             summary=lambda r: _summary(r, "breakdown"),
-            figure=lambda r: trend_lines(r, series="breakdown", breaks=breaks),
-            caveats=_break_caveats(breaks[breaks["measure"].str.contains("concern", case=False)]),
+            figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "concern", "data source")),
+            caveats=_break_caveats(_breaks(breaks, "concern", "data source")),
             empty_title="Referrals by type of concern",
         ),
         build_chart(

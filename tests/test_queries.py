@@ -7,7 +7,6 @@ from urllib.parse import parse_qs
 import pandas as pd
 import pytest
 
-from tests.conftest import one
 from data import schema
 from data.queries import (
     ALL,
@@ -22,6 +21,7 @@ from data.queries import (
     percent_text,
     why_empty,
 )
+from tests.conftest import one
 
 EARLIER = "Dec 2018 to Nov 2019"
 LATER = "Dec 2019 to Nov 2020"
