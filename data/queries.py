@@ -180,7 +180,7 @@ def _num(value: object) -> float | None:
 
 
 def describe_change(change: Change) -> str:
-    """Plain words: 'Cocaine seized rose six-fold to 626.81 kg', 'Arrested fell 27% to 560'."""
+    """Plain words: 'Cocaine seized rose more than six-fold to 626.81 kg', 'Arrested fell 27% to 560'."""
     after = format_value(change.after, change.unit, change.qualifier)
     if change.before is None:
         return f"{change.label}: {after}"
@@ -198,6 +198,8 @@ def describe_change(change: Change) -> str:
             return f"{change.label} rose {_FOLD_WORDS.get(n, str(n))}-fold to {after}"
         n = math.floor(ratio)
         return f"{change.label} rose more than {_FOLD_WORDS.get(n, str(n))}-fold to {after}"
+    if round(abs(change.percent)) == 0:
+        return f"{change.label} barely changed, at {after}"
     verb = "rose" if change.direction == "up" else "fell"
     return f"{change.label} {verb} {abs(change.percent):.0f}% to {after}"
 
@@ -208,6 +210,8 @@ def percent_text(change: Change) -> str:
         if change.direction == "same":
             return "no change"
         return f"no % shown: {change.why_no_percent}" if change.why_no_percent else ""
+    if change.direction == "same":
+        return "no change"
     if round(change.percent) == 0:
         return "little change"
     arrow = "▲" if change.percent > 0 else "▼"

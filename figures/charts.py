@@ -15,10 +15,12 @@ from data.formatting import format_value
 from data.queries import ordered_periods
 from figures.theme import OKABE_ITO, OUTLINE, PERIOD_COLOURS, new_figure
 
+#: Open markers for figures the source gives only as a bound ("over 7,300", "nearly 2,000").
 _QUALIFIER_SYMBOLS = {
-    "more than": "triangle-up",
-    "at least": "triangle-up",
-    "nearly": "triangle-down",
+    "more than": "triangle-up-open",
+    "at least": "triangle-up-open",
+    "nearly": "triangle-down-open",
+    "approximately": "diamond-open",
 }
 
 
@@ -50,7 +52,7 @@ def period_bars(
 
     Not-stated values are left out of the bars (the table shows them as 'Not stated').
     """
-    if rows.empty:
+    if rows["value"].isna().all():
         return empty_figure("No figures for this selection.")
     fig = new_figure()
     periods = ordered_periods(rows)
@@ -124,7 +126,7 @@ def stacked_bars(
     With ``as_share`` each bar is drawn as a share of its total (so measures in different units
     sit side by side) while the labels keep the real figures.
     """
-    if rows.empty:
+    if rows["value"].isna().all():
         return empty_figure("No figures for this selection.")
     cats = list(dict.fromkeys(rows[category].astype(str)))
     fig = new_figure(height=max(240, 56 * len(cats) + 100))

@@ -1,8 +1,10 @@
-"""In real headless Chromium (Debian's): pages load with no console errors and show the figures."""
+"""In real headless Chromium (Debian's): pages load cleanly, charts hold the right numbers, and the
+filters live in the URL (copied links, reload, back and forward, and moving between pages)."""
 
 from __future__ import annotations
 
 import shutil
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
@@ -20,6 +22,16 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+PAGES = {
+    "/": "Overview",
+    "/counter-terrorism": "Counter terrorism",
+    "/public-order": "Public order",
+    "/organised-crime": "Serious and organised crime",
+    "/venetic": "Operation Venetic (EncroChat)",
+    "/county-lines": "County lines",
+    "/referral-trends": "Prevent referral trends",
+    "/about": "About the data",
+}
 
 
 @pytest.fixture(scope="module")
@@ -54,40 +66,155 @@ def assert_clean(page: Page) -> None:
     assert page.failed_requests == []
 
 
-def test_home_lists_every_dataset(page, base_url, store):
+def graph_data(page: Page, graph_id: str) -> list[dict]:
+    """The traces Plotly drew for a dcc.Graph, read from the page."""
+    selector = f"#{graph_id} .js-plotly-plot"
+    page.wait_for_selector(selector + " .main-svg")
+    # Plotly sends numeric arrays base64-encoded; _inputArray holds the decoded values.
+    return page.evaluate(
+        f"""Array.from(document.querySelector('{selector}').data, t => {{
+            const plain = v => (v && v._inputArray) ? Array.from(v._inputArray) : v;
+            return {{...t, x: plain(t.x), y: plain(t.y)}};
+        }})"""
+    )
+
+
+def query(page: Page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_loads_cleanly(page, base_url, path):
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
-    page.goto(base_url + "/")
-    table = page.locator("main table")
-    expect(table.locator("caption")).to_contain_text(f"{len(store.names)} datasets")
-    expect(table.locator("tbody tr")).to_have_count(len(store.names))
-    expect(page).to_have_title("Datasets – SPR Board Dashboard")
+    page.goto(base_url + path)
+    expect(page.get_by_role("heading", level=1)).to_have_text(PAGES[path])
+    if path not in ("/", "/about"):
+        expect(page.locator(".chart-card").first).to_be_visible()
+        page.wait_for_selector(".js-plotly-plot .main-svg")
     assert page.locator("html").get_attribute("lang") == "en-GB"
-    assert all(u.startswith(base_url) or u.startswith("data:") for u in requested), requested
+    assert all(u.startswith(base_url) or u.startswith("data:") for u in requested), "nothing loads from outside"
+    assert_clean(page)
+
+
+def test_charts_draw_the_paper_figures(page, base_url):
+    page.goto(base_url + "/organised-crime")
+    justice = graph_data(page, "rocu-justice-graph")
+    assert [t["name"] for t in justice] == ["Dec 2018 to Nov 2019", "Dec 2019 to Nov 2020"]
+    assert [t["y"] for t in justice] == [[765, 336, 211], [560, 209, 174]]
+    drugs = graph_data(page, "rocu-drugs-graph")
+    assert drugs[1]["y"][0] == 626.81
+    expect(page.locator("#rocu-drugs-title")).to_have_text("Cocaine seized rose more than six-fold to 626.81 kg")
+    page.goto(base_url + "/venetic")
+    outcomes = graph_data(page, "venetic-outcomes-graph")
+    lead = next(t for t in outcomes if t["name"] == "ROCUWM lead")
+    assert "418.5 kg" in lead["text"]
+    assert_clean(page)
+
+
+def test_table_toggle_shows_the_same_figures(page, base_url):
+    page.goto(base_url + "/organised-crime")
+    card = page.locator("#rocu-justice")
+    table = card.locator("table")
+    expect(table).to_be_hidden()
+    card.locator("summary").click()
+    expect(table).to_be_visible()
+    expect(table.locator("tbody tr", has_text="Arrested").filter(has_text="Dec 2018 to Nov 2019")).to_contain_text(
+        "765"
+    )
+
+
+def test_filter_changes_url_and_charts_and_back_restores(page, base_url):
+    page.goto(base_url + "/organised-crime")
+    graph_data(page, "rocu-disruptions-graph")
+    page.select_option("#filter-strand", "Pursue")
+    page.wait_for_url("**/organised-crime?strand=Pursue")
+    expect(page.locator("#rocu-justice")).to_contain_text("The sources do not split these figures by strand.")
+    page.wait_for_function("document.querySelector('#rocu-disruptions-graph .js-plotly-plot').data[0].x.length === 1")
+    assert [t["x"] for t in graph_data(page, "rocu-disruptions-graph")] == [["Pursue"], ["Pursue"]]
+
+    page.select_option("#filter-period", "Dec 2019 to Nov 2020")
+    page.wait_for_url("**period=Dec+2019+to+Nov+2020**")
+    assert query(page) == {"period": ["Dec 2019 to Nov 2020"], "strand": ["Pursue"]}
+
+    page.go_back()
+    page.wait_for_url("**/organised-crime?strand=Pursue")
+    expect(page.locator("#filter-period")).to_have_value("all")
+    expect(page.locator("#filter-strand")).to_have_value("Pursue")
+
+    page.go_back()
+    page.wait_for_url(base_url + "/organised-crime")
+    expect(page.locator("#filter-strand")).to_have_value("all")
+    page.wait_for_selector("#rocu-justice-graph .js-plotly-plot .main-svg")
+    page.go_forward()
+    page.wait_for_url("**/organised-crime?strand=Pursue")
+    expect(page.locator("#filter-strand")).to_have_value("Pursue")
+    assert_clean(page)
+
+
+def test_force_filter_explains_missing_figures(page, base_url):
+    page.goto(base_url + "/organised-crime")
+    page.select_option("#filter-force", "Staffordshire")
+    page.wait_for_url("**force=Staffordshire")
+    expect(page.locator("#rocu-justice")).to_contain_text(
+        "The paper reports this only for the West Midlands region as a whole."
+    )
+    expect(page.locator(".filter-notice")).to_contain_text("Staffordshire")
+    assert_clean(page)
+
+
+def test_copied_link_reproduces_the_view(page, browser, base_url):
+    link = base_url + "/referral-trends?force=England+and+Wales&period=2020%2F21"
+    page.goto(link)
+    expect(page.locator("#filter-period")).to_have_value("2020/21")
+    expect(page.locator("#filter-force")).to_have_value("England and Wales")
+    total = graph_data(page, "ref-total-graph")
+    assert total[0]["x"] == ["2020/21"] and total[0]["y"] == [4915]
+
+    other = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    other.goto(link)
+    expect(other.locator("#filter-period")).to_have_value("2020/21")
+    assert graph_data(other, "ref-total-graph")[0]["y"] == [4915]
+    other.reload()
+    expect(other.locator("#filter-period")).to_have_value("2020/21")
+    other.context.close()
+
+
+def test_moving_between_pages_keeps_the_filters(page, base_url):
+    page.goto(base_url + "/organised-crime?strand=Prevent")
+    expect(page.locator("#filter-strand")).to_have_value("Prevent")
+    page.get_by_role("navigation").get_by_role("link", name="Counter terrorism").click()
+    page.wait_for_url("**/counter-terrorism?strand=Prevent")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Counter terrorism")
+    expect(page.locator("#filter-strand")).to_have_value("Prevent")
+    expect(page.locator("#ct-pursue")).to_contain_text("No figures for the Prevent strand")
     assert_clean(page)
 
 
 def test_dataset_page_shows_figures_with_sources(page, base_url):
-    page.goto(base_url + "/")
+    page.goto(base_url + "/about")
     page.get_by_role("link", name="Operation Venetic (EncroChat) in the region", exact=True).click()
     expect(page).to_have_url(base_url + "/data/operation_venetic")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Operation Venetic (EncroChat) in the region")
     cocaine_total = page.locator("tbody tr", has_text="Cocaine seized").filter(has_text="Total")
     expect(cocaine_total).to_contain_text("558.5 kg")
     expect(cocaine_total).to_contain_text("para 98")
     blank = page.locator("tbody tr", has_text="Cannabis seized").filter(has_text="ROCUWM support")
     expect(blank).to_contain_text("Not stated")
-    cash = page.locator("tbody tr", has_text="Cash seized")
-    expect(cash).to_contain_text("nearly £7m")
+    assert_clean(page)
+
+
+def test_about_lists_every_dataset(page, base_url, store):
+    page.goto(base_url + "/about")
+    table = page.locator("main table").first
+    expect(table.locator("tbody tr")).to_have_count(len(store.names))
     assert_clean(page)
 
 
 def test_skip_link_is_first_and_moves_focus_to_main(page, base_url):
     page.goto(base_url + "/")
-    expect(page.locator("main table")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     page.keyboard.press("Tab")
-    focused = page.evaluate("document.activeElement.textContent")
-    assert focused == "Skip to main content"
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
 
@@ -95,13 +222,4 @@ def test_skip_link_is_first_and_moves_focus_to_main(page, base_url):
 def test_unknown_dataset_says_so(page, base_url):
     page.goto(base_url + "/data/nothing_here")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dataset not found")
-    assert_clean(page)
-
-
-def test_navigation_links_to_the_datasets(page, base_url):
-    page.goto(base_url + "/data/rocu_outcomes")
-    nav = page.get_by_role("navigation")
-    nav.get_by_role("link", name="Datasets").click()
-    expect(page).to_have_url(base_url + "/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Datasets behind the dashboard")
     assert_clean(page)

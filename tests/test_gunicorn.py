@@ -26,7 +26,7 @@ def test_home_page(base_url):
     assert status == 200 and ctype == "text/html"
     assert '<html lang="en-GB">' in body
     assert "<title>SPR Board Dashboard</title>" in body
-    assert 'content="Datasets – SPR Board Dashboard"' in body
+    assert 'content="Overview – SPR Board Dashboard"' in body
 
 
 def test_api_through_gunicorn(base_url, store):
