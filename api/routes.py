@@ -105,7 +105,7 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
                 "description": info.description,
                 "rows": info.rows,
                 "sources": list(info.sources),
-                "last_modified": info.last_modified.isoformat(timespec="seconds"),
+                "updated": info.updated.isoformat(),
                 "links": {fmt: f"/api/v1/datasets/{info.name}.{fmt}" for fmt in FORMATS},
             }
             for info in store.catalogue.values()

@@ -34,6 +34,8 @@ class Chart:
     extra_note: str = ""
     #: Shown instead of a figure where words or a list serve better than a chart.
     content: object | None = None
+    #: Marks a chart whose figures come from public sources other than the board paper.
+    context: bool = False
 
 
 def source_line(rows: pd.DataFrame) -> list:
@@ -76,6 +78,7 @@ def chart_card(chart: Chart) -> html.Section:
         )
     caveats = list(dict.fromkeys(c for c in chart.caveats if c))
     children: list = [
+        html.P("Context from other sources", className="context-badge small") if chart.context else None,
         html.H2(chart.title, id=title_id, className="chart-title h4"),
         html.P(chart.summary, id=summary_id, className="chart-summary"),
         body,

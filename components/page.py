@@ -106,6 +106,7 @@ def build_chart(
     content=None,
     caveats=(),
     empty_title: str,
+    context: bool = False,
 ) -> Chart:
     """Filter ``rows_all``; then title, summary and figure are functions of the rows left.
 
@@ -119,6 +120,7 @@ def build_chart(
             summary="",
             rows=rows.iloc[0:0],
             empty_message=why_empty(rows_all, filters),
+            context=context,
         )
     caveat_list = list(caveats(rows)) if callable(caveats) else list(caveats)
     return Chart(
@@ -129,4 +131,5 @@ def build_chart(
         figure=figure(rows) if figure else None,
         content=content(rows) if content else None,
         caveats=caveat_list,
+        context=context,
     )

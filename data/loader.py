@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -42,7 +42,7 @@ class DatasetInfo:
     description: str
     rows: int
     sources: tuple[str, ...]
-    last_modified: datetime
+    updated: date
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ def load_store(directory: Path | str) -> DataStore:
             description=entry["description"],
             rows=len(typed),
             sources=_sources_in_order(typed["source"]),
-            last_modified=datetime.fromtimestamp(path.stat().st_mtime, tz=UTC),
+            updated=date.fromisoformat(entry["updated"]) if entry["updated"] else date.min,
         )
 
     if any(p.severity == "error" for p in problems):

@@ -83,6 +83,7 @@ CATALOGUE_COLUMNS: tuple[Column, ...] = (
     Column("title", True, "Short title shown to users."),
     Column("topic", True, "Section of the paper it belongs to (see TOPICS)."),
     Column("description", True, "One or two plain-English sentences on what it holds."),
+    Column("updated", True, "The day the dataset's figures were last changed, YYYY-MM-DD."),
 )
 CATALOGUE_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in CATALOGUE_COLUMNS)
 

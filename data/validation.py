@@ -420,6 +420,12 @@ def check_catalogue(table: RawTable) -> list[Problem]:
         fmt=lambda v: f"{v!r} is not a valid dataset name (lower case letters, digits and '_')",
     )
     problems += _vocab(table, "topic", schema.TOPICS, blank_ok=False)
+    problems += _bad_cells(
+        table,
+        "updated",
+        (f["updated"] != "") & f["updated"].map(lambda s: _parse_date(s) is None),
+        fmt=lambda v: f"{v!r} is not a valid date; write YYYY-MM-DD (e.g. 2021-01-31)",
+    )
     dup = f["name"].duplicated()
     problems += _bad_cells(table, "name", dup, fmt=lambda v: f"dataset {v!r} is listed more than once")
     return problems

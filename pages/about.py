@@ -81,7 +81,7 @@ def datasets_table() -> dbc.Table:
                     html.Td(info.description),
                     html.Td(f"{info.rows:,}", className="text-end"),
                     html.Td(_sources_summary(info.sources)),
-                    html.Td(info.last_modified.strftime("%d %b %Y")),
+                    html.Td(info.updated.strftime("%-d %b %Y")),
                     html.Td(
                         [
                             html.A(

@@ -150,6 +150,7 @@ def layout(**query: str) -> html.Div:
             figure=lambda r: trend_lines(r, series="measure"),
             caveats=lambda r: [n for n in r.loc[r["derived"] == "yes", "note"]],
             empty_title="Terrorism arrests in Great Britain",
+            context=True,
         ),
         build_chart(
             "ct-prevent",

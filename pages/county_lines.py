@@ -80,6 +80,7 @@ def layout(**query: str) -> html.Div:
             figure=timeline,
             caveats=["Periods differ from report to report; do not add the figures together."],
             empty_title="West Midlands operations",
+            context=True,
         ),
         build_chart(
             "cl-context-national",
@@ -90,6 +91,7 @@ def layout(**query: str) -> html.Div:
             "board paper; the windows differ, so they cannot be joined into one series.",
             content=fact_list,
             empty_title="The national County Lines Programme",
+            context=True,
         ),
     ]
     return dashboard_page(

@@ -109,8 +109,29 @@ def _lead_support_title(rows: pd.DataFrame) -> str:
 
 
 def _lead_support_figure(rows: pd.DataFrame):
-    counts = rows[rows["measure"] == "SOC disruptions"].copy()
-    return category_bars(counts, label="breakdown", horizontal=True)
+    """Counts as bars, the paper's stated changes in the labels, and the para 87 caveat on the chart."""
+    counts = rows[rows["measure"] == "SOC disruptions"]
+    changes = rows[rows["measure"] == "Change on previous 12 months"].set_index("breakdown")["value"]
+    fig = category_bars(counts, label="breakdown", horizontal=True)
+    if not fig.data:
+        return fig
+    bar = fig.data[0]
+    bar.text = [
+        f"{text} ({format_value(changes[b], 'percent change', 'exact')} stated)" if b in changes.index else text
+        for text, b in zip(bar.text, bar.y, strict=True)
+    ]
+    if "ROCUWM support" in list(bar.y) and (counts["series_break"] == "yes").any():
+        fig.add_annotation(
+            y="ROCUWM support",
+            x=0,
+            xanchor="left",
+            yshift=-30,
+            text="Recording of support activity changed: not a fall in activity (para 87)",
+            showarrow=False,
+            font=dict(size=13),
+        )
+    fig.update_xaxes(range=[0, max(counts["value"]) * 1.45])
+    return fig
 
 
 def _lead_support_summary(rows: pd.DataFrame) -> str:

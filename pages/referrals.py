@@ -119,6 +119,7 @@ def layout(**query: str) -> html.Div:
             figure=lambda r: trend_lines(r, series="measure", breaks=_breaks(breaks, "data source", "COVID")),
             caveats=_break_caveats(_breaks(breaks, "data source", "COVID", "Revisions")),
             empty_title="Referrals to Prevent",
+            context=True,
         ),
         build_chart(
             "ref-sector",
@@ -129,6 +130,7 @@ def layout(**query: str) -> html.Div:
             figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "data source")),
             caveats=["Not every sector is published every year; gaps are years with no public figure."],
             empty_title="Referrals by referring sector",
+            context=True,
         ),
         build_chart(
             "ref-channel",
@@ -142,6 +144,7 @@ def layout(**query: str) -> html.Div:
                 "people adopted as a Channel case. The two are different measures."
             ],
             empty_title="Channel panels and cases",
+            context=True,
         ),
         build_chart(
             "ref-concern",
@@ -152,6 +155,7 @@ def layout(**query: str) -> html.Div:
             figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "concern", "data source")),
             caveats=_break_caveats(_breaks(breaks, "concern", "data source")),
             empty_title="Referrals by type of concern",
+            context=True,
         ),
         build_chart(
             "ref-region",
@@ -161,6 +165,7 @@ def layout(**query: str) -> html.Div:
             summary="Regional counts after 2015/16 and force-level counts were not found in public releases.",
             content=fact_list,
             empty_title="The West Midlands region",
+            context=True,
         ),
         build_chart(
             "ref-paper",

@@ -149,6 +149,7 @@ def layout(**query: str) -> html.Div:
                 "National totals for all UK law enforcement, not the West Midlands; each point is a running total."
             ],
             empty_title="Operation Venetic across the UK",
+            context=True,
         ),
         build_chart(
             "venetic-regions",
@@ -164,6 +165,7 @@ def layout(**query: str) -> html.Div:
             figure=lambda r: category_bars(r.sort_values("value", ascending=False), label="force"),
             caveats=["Figures reported at the time by each region, mostly through local news; not a league table."],
             empty_title="Regional results at July 2020",
+            context=True,
         ),
     ]
     return dashboard_page(

@@ -81,7 +81,7 @@ def make_folder(tmp_path: Path) -> Callable[..., Path]:
         write_csv(
             folder / schema.CATALOGUE_FILE,
             list(schema.CATALOGUE_COLUMN_NAMES),
-            [[name, "Sample", "Serious and organised crime", "A small test dataset."]],
+            [[name, "Sample", "Serious and organised crime", "A small test dataset.", "2021-01-31"]],
         )
         rows = rows if rows is not None else [GOOD_ROW]
         header = list(schema.COLUMN_NAMES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -34,6 +35,7 @@ def test_list_datasets(client, store):
     assert venetic["rows"] == len(store.dataset("operation_venetic"))
     assert venetic["sources"] == ["para 98", "para 97"]
     assert venetic["title"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", venetic["updated"])
     assert venetic["links"]["csv"] == "/api/v1/datasets/operation_venetic.csv"
     assert body["columns"] == list(API_COLUMNS)
 

@@ -303,3 +303,11 @@ def test_series_break_needs_a_note_and_a_yes(make_folder):
     assert "column 'note'" in msg and "series break needs a note" in msg
     (msg,) = problems_for(make_folder([row(series_break="maybe", note="x")]))
     assert "column 'series_break'" in msg and "'maybe' is not allowed" in msg
+
+
+def test_catalogue_updated_must_be_a_date(make_folder):
+    folder = make_folder()
+    cat = folder / "datasets.csv"
+    cat.write_text(cat.read_text().replace("2021-01-31", "last week"))
+    (msg,) = problems_for(folder)
+    assert msg.startswith("datasets.csv, line 2, column 'updated': error: 'last week' is not a valid date")
