@@ -24,6 +24,7 @@ from data.validation import (
     check_catalogue,
     check_table,
     check_totals,
+    parse_date,
     read_table,
 )
 
@@ -135,7 +136,7 @@ def load_store(directory: Path | str) -> DataStore:
             description=entry["description"],
             rows=len(typed),
             sources=_sources_in_order(typed["source"]),
-            updated=date.fromisoformat(entry["updated"]) if entry["updated"] else date.min,
+            updated=parse_date(entry["updated"]) or date.min,
         )
 
     if any(p.severity == "error" for p in problems):

@@ -204,7 +204,7 @@ def _vocab(table: RawTable, column: str, allowed: Sequence[str], blank_ok: bool)
     )
 
 
-def _parse_date(text: str) -> date | None:
+def parse_date(text: str) -> date | None:
     try:
         return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
     except ValueError:
@@ -312,7 +312,7 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     parsed = {}
     for col in ("period_start", "period_end"):
         series = f[col]
-        dates = series.map(lambda s: _parse_date(s) if s else None)
+        dates = series.map(lambda s: parse_date(s) if s else None)
         bad = (series != "") & dates.isna()
         problems += _bad_cells(
             table,
@@ -423,7 +423,7 @@ def check_catalogue(table: RawTable) -> list[Problem]:
     problems += _bad_cells(
         table,
         "updated",
-        (f["updated"] != "") & f["updated"].map(lambda s: _parse_date(s) is None),
+        (f["updated"] != "") & f["updated"].map(lambda s: parse_date(s) is None),
         fmt=lambda v: f"{v!r} is not a valid date; write YYYY-MM-DD (e.g. 2021-01-31)",
     )
     dup = f["name"].duplicated()
