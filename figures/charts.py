@@ -106,7 +106,8 @@ def category_bars(
     if horizontal:
         fig.add_trace(go.Bar(x=rows["value"], y=names, orientation="h", **common))
         fig.update_yaxes(categoryorder="array", categoryarray=names[::-1])
-        fig.update_xaxes(showticklabels=False, showgrid=False)
+        # Room after the longest bar for its label ("more than 360").
+        fig.update_xaxes(showticklabels=False, showgrid=False, range=[0, float(rows["value"].max()) * 1.35])
     else:
         fig.add_trace(go.Bar(x=names, y=rows["value"], **common))
         fig.update_yaxes(rangemode="tozero")
@@ -235,27 +236,67 @@ def trend_lines(
 
 
 def timeline(rows: pd.DataFrame) -> go.Figure:
-    """Dated events on a time axis (rows need a period_start); labels are the measures."""
-    rows = rows[rows["period_start"].notna()].sort_values("period_start")
+    """Dated events on a time axis; labels are the measures.
+
+    An event dated to a day or a month is a point. One the source dates only loosely (a season,
+    a year, "since the start of 2020") is a bar across the whole span, so it is not pinned to a
+    day it did not happen on; an open-ended span runs to the chart's last date.
+    """
+    rows = rows[rows["period_start"].notna()].sort_values(["period_start", "period_end"])
     if rows.empty:
         return empty_figure("No dated events for this selection.")
     fig = new_figure(height=max(260, 44 * len(rows) + 80))
     names = rows["measure"].astype(str).tolist()
+    last_day = max(rows["period_end"].max(), rows["period_start"].max())
+    ends = rows["period_end"].fillna(last_day)
+    span = ends - rows["period_start"]
+    loose = span > pd.Timedelta(days=31)
+    hover = [
+        t or format_value(v, str(u), str(q))
+        for t, v, u, q in zip(rows["value_text"], rows["value"], rows["unit"], rows["qualifier"], strict=True)
+    ]
+    seg_x: list = []
+    seg_y: list = []
+    for start, end, name, is_loose in zip(rows["period_start"], ends, names, loose, strict=True):
+        if is_loose:
+            seg_x += [start, end, None]
+            seg_y += [name, name, None]
+    if seg_x:
+        fig.add_trace(
+            go.Scatter(
+                x=seg_x,
+                y=seg_y,
+                mode="lines",
+                line=dict(color=OKABE_ITO[4], width=10),
+                hoverinfo="skip",
+                name="Dated only loosely (a season, a year, or since a date)",
+            )
+        )
+    exact = rows[~loose]
+    if not exact.empty:
+        fig.add_trace(
+            go.Scatter(
+                x=exact["period_start"],
+                y=exact["measure"].astype(str),
+                mode="markers",
+                marker=dict(size=14, color=OKABE_ITO[0], line=dict(color=OUTLINE, width=1)),
+                name="Dated to the month or day",
+                showlegend=bool(seg_x),
+            )
+        )
+    # Hover text for every event, on an invisible layer at the start of each.
     fig.add_trace(
         go.Scatter(
             x=rows["period_start"],
             y=names,
             mode="markers",
-            marker=dict(size=14, color=OKABE_ITO[0], line=dict(color=OUTLINE, width=1)),
+            marker=dict(size=14, opacity=0),
             customdata=rows[["period"]].to_numpy(),
-            text=[
-                t or format_value(v, str(u), str(q))
-                for t, v, u, q in zip(rows["value_text"], rows["value"], rows["unit"], rows["qualifier"], strict=True)
-            ],
+            text=hover,
             hovertemplate="%{customdata[0]}: %{text}<extra></extra>",
             showlegend=False,
         )
     )
-    fig.update_yaxes(categoryorder="array", categoryarray=names[::-1], showgrid=True)
+    fig.update_yaxes(categoryorder="array", categoryarray=list(dict.fromkeys(names))[::-1], showgrid=True)
     fig.update_xaxes(showgrid=True, tickformat="%b %Y")
     return fig

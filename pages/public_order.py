@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import html
 
 from components.facts import fact_list
@@ -25,9 +26,11 @@ DATASETS = ("public_order",)
 
 
 def _timeline_title(rows) -> str:
-    ordered = rows.sort_values("period_start")
+    """First and last events dated to the month or day (loosely dated ones are not 'first')."""
+    precise = rows[(rows["period_end"] - rows["period_start"]) <= pd.Timedelta(days=31)]
+    ordered = (precise if not precise.empty else rows).sort_values("period_start")
     first, last = ordered.iloc[0], ordered.iloc[-1]
-    return f"{len(ordered)} dated events, from {lower_first(first['measure'])} ({first['period']}) to {lower_first(last['measure'])} ({last['period']})"
+    return f"{len(rows)} dated events, from {lower_first(first['measure'])} ({first['period']}) to {lower_first(last['measure'])} ({last['period']})"
 
 
 @safe_layout

@@ -302,21 +302,26 @@ def test_trend_lines_one_line_per_series(store):
 
 def test_timeline_public_order(public_order):
     fig = timeline(public_order)
-    (points,) = fig.data
+    segments, points, events = fig.data
     dated = public_order[public_order["period_start"].notna()]
     assert len(dated) < len(public_order)  # some rows have no date and are left out
-    assert len(points.x) == len(dated)
-    xs = list(pd.to_datetime(points.x))
+    # Every dated event carries its hover text, in date order.
+    assert len(events.x) == len(dated)
+    xs = list(pd.to_datetime(events.x))
     assert xs == sorted(xs)
-    assert sorted(xs) == sorted(dated["period_start"])
-    assert sorted(points.y) == sorted(dated["measure"])
+    assert sorted(events.y) == sorted(dated["measure"])
     undated = set(public_order.loc[public_order["period_start"].isna(), "measure"])
-    assert not undated & set(points.y)
-    assert list(fig.layout.yaxis.categoryarray) == list(points.y)[::-1]
-    by_name = dict(zip(points.y, points.text, strict=True))
+    assert not undated & set(events.y)
+    by_name = dict(zip(events.y, events.text, strict=True))
     assert by_name["Training qualifications extended"] == "6 months"
     assert by_name["POPS training halted"] == "Public order and public safety training stopped"
-    assert list(points.y).index("POPS training halted") < list(points.y).index("POPS training restarted")
+    # A month-dated event is a point; a season or a year is a span, not pinned to one day.
+    assert "POPS training halted" in set(points.y)
+    assert "Black Lives Matter protests" not in set(points.y)
+    assert "Black Lives Matter protests" in set(segments.y)
+    blm = [x for x, y in zip(segments.x, segments.y, strict=True) if y == "Black Lives Matter protests"]
+    assert [str(pd.Timestamp(x).date()) for x in blm] == ["2020-06-01", "2020-08-31"]
+    assert list(events.y).index("POPS training halted") < list(events.y).index("POPS training restarted")
     check_small_and_themed(fig)
 
 
