@@ -73,6 +73,8 @@ def _disruptions_title(rows: pd.DataFrame) -> str:
     latest = ordered_periods(rows)[-1]
     now = rows[rows["period"] == latest].sort_values("value", ascending=False)
     top = now.iloc[0]
+    if len(now) == 1:
+        return f"{top['strand']}: {format_value(top['value'], 'disruptions', top['qualifier'])} disruptions in {latest}"
     return f"{top['strand']} is the largest strand: {format_value(top['value'], 'disruptions', top['qualifier'])} disruptions in {latest}"
 
 
