@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import dcc, html
 
+from components.facts import fact_list
 from components.tables import rows_table, source_link
 from data.formatting import paragraph_range
+from figures.chart import Chart
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -18,24 +18,6 @@ GRAPH_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
-
-
-@dataclass
-class Chart:
-    """What a chart card shows. ``rows`` are the figures behind the chart (FRAME_COLUMNS)."""
-
-    key: str
-    title: str
-    summary: str
-    rows: pd.DataFrame
-    figure: go.Figure | None = None
-    empty_message: str = ""
-    caveats: list[str] = field(default_factory=list)
-    extra_note: str = ""
-    #: Shown instead of a figure where words or a list serve better than a chart.
-    content: object | None = None
-    #: Marks a chart whose figures come from public sources other than the board paper.
-    context: bool = False
 
 
 def source_line(rows: pd.DataFrame) -> list:
@@ -65,8 +47,8 @@ def source_line(rows: pd.DataFrame) -> list:
 def chart_card(chart: Chart) -> html.Section:
     title_id = f"{chart.key}-title"
     summary_id = f"{chart.key}-summary"
-    if chart.content is not None and not chart.rows.empty:
-        body = chart.content
+    if chart.facts and not chart.rows.empty:
+        body = fact_list(chart.rows, show_category=chart.facts_by_category)
     elif chart.figure is None or chart.rows.empty:
         body = html.P(chart.empty_message or "No figures for this selection.", className="empty-chart")
     else:
@@ -85,8 +67,6 @@ def chart_card(chart: Chart) -> html.Section:
     ]
     if not chart.rows.empty:
         children.append(html.P(source_line(chart.rows), className="chart-source small"))
-    if chart.extra_note:
-        children.append(html.P(chart.extra_note, className="small"))
     if caveats:
         children.append(
             html.Div(

@@ -1,104 +1,22 @@
-"""County lines: the task force's results with their lower bounds, its funding, and dated context."""
+"""County lines: the page; its charts are built in ``sections.county_lines``."""
 
 from __future__ import annotations
 
 import dash
-import pandas as pd
-from dash import html
 
-from components.facts import fact_list
-from components.page import build_chart, dashboard_page, page_rows, safe_layout
-from data.formatting import format_value, lower_first
-from data.loader import get_store
-from data.queries import Filters
-from figures.charts import category_bars, timeline
+from components.page import dashboard_page, safe_layout
+from sections import county_lines as section
 
 dash.register_page(
     __name__,
     path="/county-lines",
-    name="County lines",
+    name=section.NAME,
     title="County lines – SPR Board Dashboard",
-    description="The County Lines Task Force's arrests, young people safeguarded and lines closed.",
+    description=section.DESCRIPTION,
     order=5,
 )
 
-DATASETS = ("county_lines", "county_lines_context")
-
-
-def _results_title(rows: pd.DataFrame) -> str:
-    parts = [
-        f"{format_value(v, str(u), str(q))} {lower_first(m) if m != 'Arrested' else 'people arrested'}"
-        for m, v, u, q in zip(rows["measure"], rows["value"], rows["unit"], rows["qualifier"], strict=True)
-    ]
-    return "Since April 2020 the task force reports " + ", ".join(parts)
-
-
-def _context_title(rows: pd.DataFrame, where: str) -> str:
-    return f"{where}: {len(rows)} figures from {rows['period'].nunique()} dated reports"
-
 
 @safe_layout
-def layout(**query: str) -> html.Div:
-    store = get_store()
-    filters = Filters.from_query(query)
-    rows = page_rows(store, DATASETS)
-    cl = store.dataset("county_lines")
-    context = store.dataset("county_lines_context")
-    results = cl[cl["category"] == "Results"]
-    charts = [
-        build_chart(
-            "cl-results",
-            results,
-            filters,
-            title=_results_title,
-            summary=lambda r: (
-                "The paper gives each result as a lower bound ('over' or 'in excess of'); the bars "
-                "show the stated figure and the labels keep the words."
-            ),
-            figure=lambda r: category_bars(r, label="measure"),
-            caveats=["Each figure is a minimum: the true count is higher than the bar shows."],
-            empty_title="The task force's results",
-        ),
-        build_chart(
-            "cl-funding",
-            cl[cl["category"] == "Funding"],
-            filters,
-            title=lambda r: (
-                f"The Home Office gave {format_value(r['value'].iloc[0], 'GBP million', str(r['qualifier'].iloc[0]))} to set up the task force in April 2020"
-            ),
-            summary="Funding allocated to West Midlands Police to target the most harmful lines across the region.",
-            content=fact_list,
-            empty_title="Funding",
-        ),
-        build_chart(
-            "cl-context-wm",
-            context[context["category"] == "West Midlands"],
-            filters,
-            title=lambda r: _context_title(r, "West Midlands operations"),
-            summary="Dated results of local operations and weeks of action, from public sources other than the "
-            "board paper. They cover different periods, so they are points, not a trend.",
-            figure=timeline,
-            caveats=["Periods differ from report to report; do not add the figures together."],
-            empty_title="West Midlands operations",
-            context=True,
-        ),
-        build_chart(
-            "cl-context-national",
-            context[context["category"] == "National programme"],
-            filters,
-            title=lambda r: _context_title(r, "The national County Lines Programme"),
-            summary="Running totals and windows reported for England and Wales, from public sources other than the "
-            "board paper; the windows differ, so they cannot be joined into one series.",
-            content=fact_list,
-            empty_title="The national County Lines Programme",
-            context=True,
-        ),
-    ]
-    return dashboard_page(
-        "County lines",
-        "The County Lines Task Force, set up in April 2020 with Home Office money, targets the most harmful drug "
-        "lines across the region. Its results, and public figures for context.",
-        rows,
-        filters,
-        charts,
-    )
+def layout(**query: str):
+    return dashboard_page(section, query)

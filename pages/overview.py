@@ -7,7 +7,7 @@ import pandas as pd
 from dash import html
 
 from components.filters import filter_bar
-from components.page import filter_notice, page_rows, safe_layout
+from components.page import filter_notice, safe_layout
 from components.tiles import Headline, Tile, tile_grid
 from data.formatting import format_value, paragraph_range
 from data.loader import get_store
@@ -21,6 +21,7 @@ from data.queries import (
     filter_options,
     percent_text,
 )
+from sections.common import page_rows
 
 dash.register_page(
     __name__,

@@ -1,71 +1,22 @@
-"""Public order: training, deployments and planning, as a timeline of dated events."""
+"""Public order: the page; its charts are built in ``sections.public_order``."""
 
 from __future__ import annotations
 
 import dash
-import pandas as pd
-from dash import html
 
-from components.facts import fact_list
-from components.page import build_chart, dashboard_page, page_rows, safe_layout
-from data.formatting import lower_first
-from data.loader import get_store
-from data.queries import Filters
-from figures.charts import timeline
+from components.page import dashboard_page, safe_layout
+from sections import public_order as section
 
 dash.register_page(
     __name__,
     path="/public-order",
-    name="Public order",
+    name=section.NAME,
     title="Public order – SPR Board Dashboard",
-    description="Public order training, deployments in 2020 and planning for 2021 and the 2022 Commonwealth Games.",
+    description=section.DESCRIPTION,
     order=2,
 )
 
-DATASETS = ("public_order",)
-
-
-def _timeline_title(rows) -> str:
-    """First and last events dated to the month or day (loosely dated ones are not 'first')."""
-    precise = rows[(rows["period_end"] - rows["period_start"]) <= pd.Timedelta(days=31)]
-    ordered = (precise if not precise.empty else rows).sort_values("period_start")
-    first, last = ordered.iloc[0], ordered.iloc[-1]
-    return f"{len(rows)} dated events, from {lower_first(first['measure'])} ({first['period']}) to {lower_first(last['measure'])} ({last['period']})"
-
 
 @safe_layout
-def layout(**query: str) -> html.Div:
-    store = get_store()
-    filters = Filters.from_query(query)
-    rows = page_rows(store, DATASETS)
-    dated = rows[rows["period_start"].notna()]
-    undated = rows[rows["period_start"].isna()]
-    charts = [
-        build_chart(
-            "po-timeline",
-            dated,
-            filters,
-            title=_timeline_title,
-            summary=lambda r: "; ".join(f"{p}: {m}" for p, m in zip(r["period"], r["measure"], strict=True)) + ".",
-            figure=timeline,
-            caveats=lambda r: [n for n in r["note"] if "taken as" in n or "no dates" in n],
-            empty_title="Public order timeline",
-        ),
-        build_chart(
-            "po-outlook",
-            undated,
-            filters,
-            title="The outlook: protests and mutual aid likely, the Games threat assessed as low",
-            summary="Statements in the paper about what lies ahead, without dates.",
-            content=fact_list,
-            empty_title="The outlook",
-        ),
-    ]
-    return dashboard_page(
-        "Public order",
-        "How West Midlands Police kept its public order capability through the pandemic, the events it policed "
-        "in 2020, and what it is planning for.",
-        rows,
-        filters,
-        charts,
-    )
+def layout(**query: str):
+    return dashboard_page(section, query)

@@ -1,0 +1,24 @@
+"""The dashboard's sections: each builds its charts from the data under the filters.
+
+A section module has ``SLUG``, ``NAME``, ``TITLE``, ``INTRO``, ``DESCRIPTION``, ``DATASETS`` and
+``charts(store, filters) -> list[Chart]``. Pages, exports and meeting mode all draw on these, so a
+chart looks and reads the same wherever it is shown. No Dash imports below this package's facts lists.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from sections import counter_terrorism, county_lines, organised_crime, public_order, referrals, venetic
+
+#: In the paper's order: counter terrorism, public order, serious and organised crime
+#: (the unit, Venetic, county lines), then Prevent referral trends.
+SECTIONS: tuple[ModuleType, ...] = (
+    counter_terrorism,
+    public_order,
+    organised_crime,
+    venetic,
+    county_lines,
+    referrals,
+)
+BY_SLUG: dict[str, ModuleType] = {s.SLUG: s for s in SECTIONS}

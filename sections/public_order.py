@@ -1,0 +1,59 @@
+"""Public order: training, deployments and planning, as a timeline of dated events."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.formatting import lower_first
+from data.loader import DataStore
+from data.queries import Filters
+from figures.chart import Chart, build_chart
+from figures.charts import timeline
+from sections.common import page_rows
+
+SLUG = "public-order"
+NAME = "Public order"
+TITLE = "Public order"
+INTRO = (
+    "How West Midlands Police kept its public order capability through the pandemic, the events it policed "
+    "in 2020, and what it is planning for."
+)
+DESCRIPTION = "Public order training, deployments in 2020 and planning for 2021 and the 2022 Commonwealth Games."
+DATASETS = ("public_order",)
+
+
+def _timeline_title(rows) -> str:
+    """First and last events dated to the month or day (loosely dated ones are not 'first')."""
+    precise = rows[(rows["period_end"] - rows["period_start"]) <= pd.Timedelta(days=31)]
+    ordered = (precise if not precise.empty else rows).sort_values("period_start")
+    first, last = ordered.iloc[0], ordered.iloc[-1]
+    return f"{len(rows)} dated events, from {lower_first(first['measure'])} ({first['period']}) to {lower_first(last['measure'])} ({last['period']})"
+
+
+def charts(store: DataStore, filters: Filters) -> list[Chart]:
+    """Every chart of this section under ``filters``, in reading order."""
+    rows = page_rows(store, DATASETS)
+    dated = rows[rows["period_start"].notna()]
+    undated = rows[rows["period_start"].isna()]
+    out = [
+        build_chart(
+            "po-timeline",
+            dated,
+            filters,
+            title=_timeline_title,
+            summary=lambda r: "; ".join(f"{p}: {m}" for p, m in zip(r["period"], r["measure"], strict=True)) + ".",
+            figure=timeline,
+            caveats=lambda r: [n for n in r["note"] if "taken as" in n or "no dates" in n],
+            empty_title="Public order timeline",
+        ),
+        build_chart(
+            "po-outlook",
+            undated,
+            filters,
+            title="The outlook: protests and mutual aid likely, the Games threat assessed as low",
+            summary="Statements in the paper about what lies ahead, without dates.",
+            facts=True,
+            empty_title="The outlook",
+        ),
+    ]
+    return out

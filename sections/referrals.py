@@ -1,0 +1,175 @@
+"""Prevent referral trends: the national series from 2015/16, with its breaks, and the region's figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from data.formatting import format_value, lower_first
+from data.loader import DataStore
+from data.queries import Filters, ordered_periods
+from figures.chart import Chart, build_chart
+from figures.charts import trend_lines
+
+SLUG = "referral-trends"
+NAME = "Referral trends"
+TITLE = "Prevent referral trends"
+INTRO = (
+    "Prevent is the part of the CONTEST strategy that supports people at risk of being drawn into terrorism. "
+    "These are the national figures, published each year by the Home Office, with the changes to how they "
+    "are counted marked."
+)
+DESCRIPTION = "Referrals to Prevent in England and Wales since 2015/16, by sector, concern and Channel outcome."
+DATASETS = ("prevent_referrals",)
+EW = "England and Wales"
+CHANNEL = ("Discussed at a Channel panel", "Adopted as a Channel case", "Received Channel support")
+
+
+def _series_title(rows: pd.DataFrame, what: str) -> str:
+    periods = ordered_periods(rows)
+    v = rows.set_index("period")
+    first, last = v.loc[periods[0]], v.loc[periods[-1]]
+    high = rows.loc[rows["value"].idxmax()]
+    text = (
+        f"{what} went from {format_value(first['value'], 'referrals', str(first['qualifier']))} in {periods[0]} "
+        f"to {format_value(last['value'], 'referrals', str(last['qualifier']))} in {periods[-1]}"
+    )
+    if high["period"] == periods[-1] and len(periods) > 2:
+        text += ", the highest in the series"
+    return text
+
+
+def _summary(rows: pd.DataFrame, series: str) -> str:
+    parts = []
+    for name, sub in rows.groupby(rows[series].astype(str), sort=False):
+        values = ", ".join(
+            f"{p} {format_value(val, str(u), str(q))}"
+            for p, val, u, q in zip(sub["period"], sub["value"], sub["unit"], sub["qualifier"], strict=True)
+        )
+        parts.append(f"{name}: {values}")
+    return "; ".join(parts) + "."
+
+
+def _break_caveats(breaks: pd.DataFrame):
+    def caveats(rows: pd.DataFrame) -> list[str]:
+        shown = set(rows["period"])
+        return [
+            f"{b['period']}: {b['value_text']}."
+            for _, b in breaks.iterrows()
+            if b["period"] in shown or pd.isna(b["period_start"])
+        ] + list(dict.fromkeys(rows.loc[rows["series_break"] == "yes", "note"]))
+
+    return caveats
+
+
+def _top_title(rows: pd.DataFrame, what: str) -> str:
+    """'In 2024/25, Education made the most referrals (3,129), then Police (2,631)'."""
+    latest = ordered_periods(rows)[-1]
+    now = rows[rows["period"] == latest].sort_values("value", ascending=False)
+    first = now.iloc[0]
+    text = f"In {latest}, {first['breakdown']} {what} ({format_value(first['value'], 'referrals', str(first['qualifier']))})"
+    if len(now) > 1:
+        second = now.iloc[1]
+        text += f", then {second['breakdown']} ({format_value(second['value'], 'referrals', str(second['qualifier']))})"
+    return text
+
+
+def _channel_title(rows: pd.DataFrame) -> str:
+    latest = ordered_periods(rows)[-1]
+    now = rows[rows["period"] == latest].set_index("measure")["value"]
+    parts = [f"{now[m]:,.0f} {lower_first(m)}" for m in CHANNEL if m in now.index]
+    return f"In {latest}: " + "; ".join(parts)
+
+
+def _breaks(breaks: pd.DataFrame, *words: str) -> pd.DataFrame:
+    """The series-break rows whose name mentions any of ``words`` (case-insensitive)."""
+    mask = pd.Series(False, index=breaks.index)
+    for w in words:
+        mask |= breaks["measure"].str.contains(w, case=False, regex=False)
+    return breaks[mask]
+
+
+def _series(frame: pd.DataFrame, measure: str | tuple[str, ...], force: str = EW) -> pd.DataFrame:
+    measures = (measure,) if isinstance(measure, str) else measure
+    rows = frame[frame["measure"].isin(measures) & (frame["force"].astype(str) == force)]
+    return rows[rows["period_end"] - rows["period_start"] > pd.Timedelta(days=300)]
+
+
+def charts(store: DataStore, filters: Filters) -> list[Chart]:
+    """Every chart of this section under ``filters``, in reading order."""
+    prevent = store.dataset("prevent_referrals")
+    breaks = prevent[prevent["category"] == "Series breaks"]
+    paper = store.dataset("ct_contest")
+    para_38 = paper[paper["source"] == "para 38"]
+    total = _series(prevent, "Referrals")
+    out = [
+        build_chart(
+            "ref-total",
+            total,
+            filters,
+            title=lambda r: _series_title(r, "Referrals to Prevent in England and Wales"),
+            summary=lambda r: (
+                _summary(r, "measure") + " An open triangle marks a figure the source gives only as 'over'."
+            ),
+            figure=lambda r: trend_lines(r, series="measure", breaks=_breaks(breaks, "data source", "COVID")),
+            caveats=_break_caveats(_breaks(breaks, "data source", "COVID", "Revisions")),
+            empty_title="Referrals to Prevent",
+            context=True,
+        ),
+        build_chart(
+            "ref-sector",
+            _series(prevent, "Referrals by referring sector"),
+            filters,
+            title=lambda r: _top_title(r, "made the most referrals"),
+            summary=lambda r: _summary(r, "breakdown"),
+            figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "data source")),
+            caveats=["Not every sector is published every year; gaps are years with no public figure."],
+            empty_title="Referrals by referring sector",
+            context=True,
+        ),
+        build_chart(
+            "ref-channel",
+            _series(prevent, CHANNEL)[lambda r: r["breakdown"] == "All"],
+            filters,
+            title=_channel_title,
+            summary=lambda r: _summary(r, "measure"),
+            figure=lambda r: trend_lines(r, series="measure", breaks=_breaks(breaks, "Channel", "data source")),
+            caveats=[
+                "Until 2017/18 the published count was people who received Channel support; from 2018/19 it is "
+                "people adopted as a Channel case. The two are different measures."
+            ],
+            empty_title="Channel panels and cases",
+            context=True,
+        ),
+        build_chart(
+            "ref-concern",
+            _series(prevent, "Referrals by type of concern"),
+            filters,
+            title=lambda r: _top_title(r, "was the most common concern"),
+            summary=lambda r: _summary(r, "breakdown"),
+            figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "concern", "data source")),
+            caveats=_break_caveats(_breaks(breaks, "concern", "data source")),
+            empty_title="Referrals by type of concern",
+            context=True,
+        ),
+        build_chart(
+            "ref-region",
+            prevent[prevent["force"].astype(str) == "West Midlands region"],
+            filters,
+            title=lambda r: f"West Midlands figures are public for {', '.join(ordered_periods(r))} only",
+            summary="Regional counts after 2015/16 and force-level counts were not found in public releases.",
+            facts=True,
+            empty_title="The West Midlands region",
+            context=True,
+        ),
+        build_chart(
+            "ref-paper",
+            para_38,
+            filters,
+            title="The paper: referrals in 2020 were much lower than in 2019",
+            summary="The board paper states this without counts (para 38), and links it to the pandemic keeping "
+            "teachers, who make many referrals, apart from pupils.",
+            facts=True,
+            empty_title="What the paper says",
+        ),
+    ]
+    return out
