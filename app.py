@@ -13,6 +13,7 @@ from api.routes import register_api
 from components.shell import APP_TITLE, shell
 from data.loader import get_store
 from data.validation import DataError
+from exports.routes import create_blueprint as create_exports
 from settings import Settings, configure_logging, get_settings
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app.index_string = INDEX_STRING
     app.layout = shell
     register_api(app.server, get_store)
+    app.server.register_blueprint(create_exports(get_store))
     return app
 
 

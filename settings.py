@@ -73,3 +73,6 @@ def configure_logging(level: str) -> None:
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # The image exporter's browser driver logs every tab it opens at INFO.
+    for noisy in ("kaleido", "choreographer"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))

@@ -1,0 +1,188 @@
+"""Chart images for export: the title, source and caveats are drawn into the image.
+
+Rendering uses kaleido with the machine's Chromium (Debian's ``chromium``; nothing is
+downloaded). One Chromium per process is started on first use and reused; every render has a
+time limit, so a stuck browser gives a clear error instead of a hung worker.
+"""
+
+from __future__ import annotations
+
+import atexit
+import concurrent.futures
+import logging
+import textwrap
+import threading
+
+import plotly.graph_objects as go
+
+from data.formatting import format_value
+from figures.chart import Chart
+from figures.theme import FONT, OUTLINE, TEXT, new_figure
+
+log = logging.getLogger(__name__)
+
+IMAGE_FORMATS = ("png", "svg", "pdf")
+#: Slide-sized: 16:9 at 1600 x 900 CSS pixels; PNG is drawn at 1.2x (1920 x 1080 pixels).
+WIDTH, HEIGHT, PNG_SCALE = 1600, 900, 1.2
+TIME_LIMIT_SECONDS = 30
+#: Pixels between the plot area and the source line (room for the axis labels).
+FOOTER_GAP = 60
+
+
+class ExportError(RuntimeError):
+    """An export could not be made; the message is fit to show a user."""
+
+
+def _wrap(text: str, width: int) -> str:
+    return "<br>".join(textwrap.wrap(text, width)) if text else ""
+
+
+def source_text(chart: Chart, label: bool = True) -> str:
+    """'Source: SPR update to the board, para 88' or the public pages' addresses, in one line."""
+    from data.formatting import paragraph_range
+
+    sources = list(dict.fromkeys(chart.rows["source"].astype(str)))
+    paras = paragraph_range(sources)
+    urls = [s for s in sources if s.startswith(("http://", "https://"))]
+    parts = [f"SPR update to the board, {paras}"] if paras else []
+    parts += urls
+    prefix = ("Sources: " if len(parts) > 1 else "Source: ") if label else ""
+    return prefix + "; ".join(parts)
+
+
+def facts_figure(chart: Chart) -> go.Figure:
+    """A statement chart as a table figure (what, figure, period, source)."""
+    rows = chart.rows
+    fig = new_figure(height=HEIGHT)
+    values = [
+        format_value(v, str(u), str(q), t)
+        for v, u, q, t in zip(rows["value"], rows["unit"], rows["qualifier"], rows["value_text"], strict=True)
+    ]
+    names = [f"{m} ({b})" if b else str(m) for m, b in zip(rows["measure"], rows["breakdown"], strict=True)]
+    sources = [s if t == "paper" else "public source" for s, t in zip(rows["source"], rows["source_type"], strict=True)]
+    fig.add_trace(
+        go.Table(
+            columnwidth=[3, 3, 1.4, 1],
+            header=dict(
+                values=["What", "Figure", "Period", "Source"],
+                fill_color="#1b2a41",
+                font=dict(color="#ffffff", size=18, family=FONT),
+                align="left",
+                height=36,
+            ),
+            cells=dict(
+                values=[names, values, list(rows["period"]), sources],
+                fill_color="#ffffff",
+                line_color="#b1b4b6",
+                font=dict(color=TEXT, size=16, family=FONT),
+                align="left",
+                height=32,
+            ),
+        )
+    )
+    return fig
+
+
+def export_figure(chart: Chart) -> go.Figure:
+    """The chart's figure (or its facts as a table) with title, source and caveats drawn in."""
+    base = chart.figure if chart.figure is not None and not chart.facts else facts_figure(chart)
+    fig = go.Figure(base)
+    footer = [_wrap(source_text(chart), 170)]
+    footer += [_wrap(f"Caveat: {c}", 170) for c in chart.caveats]
+    if chart.context:
+        footer.append("Context from public sources other than the board paper.")
+    footer_lines = sum(part.count("<br>") + 1 for part in footer)
+    title_lines = _wrap(chart.title, 80).count("<br>") + 1
+    fig.update_layout(
+        width=WIDTH,
+        height=HEIGHT,
+        title=dict(
+            text=_wrap(chart.title, 80),
+            x=0.01,
+            xanchor="left",
+            xref="container",
+            # Plotly sizes a top-anchored title by its first line only, so the first line sits
+            # 40 px down and the rest flow below it, above the legend.
+            y=1 - 40 / HEIGHT,
+            yref="container",
+            yanchor="top",
+            font=dict(size=28, family=FONT, color=TEXT),
+        ),
+        margin=dict(l=60, r=60, t=80 + 36 * title_lines, b=FOOTER_GAP + 22 * footer_lines + 20),
+        font=dict(size=18),
+    )
+    fig.add_annotation(
+        text="<br>".join(footer),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-FOOTER_GAP,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        showarrow=False,
+        font=dict(size=15, color=OUTLINE, family=FONT),
+    )
+    return fig
+
+
+_lock = threading.Lock()
+_started = False
+_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaleido")
+
+
+def _ensure_server() -> None:
+    global _started
+    with _lock:
+        if not _started:
+            import kaleido
+
+            kaleido.start_sync_server(n=1, timeout=TIME_LIMIT_SECONDS, mathjax=False, silence_warnings=True)
+            atexit.register(_stop_server)
+            _started = True
+
+
+def _stop_server() -> None:
+    global _started
+    if _started:
+        import kaleido
+
+        try:
+            kaleido.stop_sync_server(silence_warnings=True)
+        finally:
+            _started = False
+
+
+def _render(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
+    import kaleido
+
+    _ensure_server()
+    return kaleido.calc_fig_sync(fig, opts=dict(format=fmt, width=width, height=height, scale=scale))
+
+
+def to_image(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT, scale: float | None = None) -> bytes:
+    """Render ``fig`` as PNG, SVG or PDF within the time limit; raise ExportError otherwise."""
+    if fmt not in IMAGE_FORMATS:
+        raise ExportError(f"Images can be PNG, SVG or PDF, not {fmt!r}.")
+    scale = scale if scale is not None else (PNG_SCALE if fmt == "png" else 1)
+    future = _pool.submit(_render, fig, fmt, width, height, scale)
+    try:
+        return future.result(timeout=TIME_LIMIT_SECONDS)
+    except concurrent.futures.TimeoutError:
+        log.error("Image export timed out after %s s", TIME_LIMIT_SECONDS)
+        raise ExportError(
+            f"The image took longer than {TIME_LIMIT_SECONDS} seconds to draw, so it was stopped. "
+            "Please try again; the data itself can still be downloaded as CSV or Excel."
+        ) from None
+    except ExportError:
+        raise
+    except Exception as exc:
+        log.exception("Image export failed")
+        raise ExportError(
+            "The image could not be drawn on the server. The data can still be downloaded as CSV or Excel."
+        ) from exc
+
+
+def chart_image(chart: Chart, fmt: str) -> bytes:
+    return to_image(export_figure(chart), fmt)
