@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= $(or $(SPR_HOST),127.0.0.1)
 PORT ?= $(or $(SPR_PORT),8050)
 
-.PHONY: run test install install-test browser validate lint format clean
+.PHONY: run test install install-test browser validate lint format clean bench-exports
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -30,14 +30,14 @@ browser:
 	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
 	  echo "Installing Debian's chromium and chromium-driver"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core; \
 	fi
 
 validate: install
 	$(PY) -m data validate
 
 run: install validate
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - app:server
+	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --timeout 90 --access-logfile - app:server
 
 lint: install-test
 	$(VENV)/bin/ruff check .
@@ -49,6 +49,10 @@ format: install-test
 
 test: install-test lint
 	$(VENV)/bin/pytest
+
+# How long chart images, data files and the board pack take to export (a report, not a test).
+bench-exports: install browser
+	$(PY) bench/export_timing.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

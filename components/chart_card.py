@@ -44,7 +44,39 @@ def source_line(rows: pd.DataFrame) -> list:
     return [label, *parts]
 
 
-def chart_card(chart: Chart) -> html.Section:
+DOWNLOADS = (("png", "PNG image"), ("svg", "SVG image"), ("pdf", "PDF"), ("csv", "CSV data"), ("xlsx", "Excel data"))
+
+
+def downloads(chart: Chart, export_base: str, search: str) -> html.Div:
+    """Links to the chart as images and its figures as data, under the current filters."""
+    links: list = []
+    for fmt, label in DOWNLOADS:
+        if links:
+            links.append(" · ")
+        links.append(
+            html.A(
+                label,
+                href=f"{export_base}.{fmt}{search}",
+                download="",
+                **{"aria-label": f"Download '{chart.title}' as {label}"},
+            )
+        )
+    return html.Div(
+        [
+            html.Span("Download: ", className="fw-semibold"),
+            *links,
+            html.Button(
+                "Full screen",
+                type="button",
+                className="btn btn-outline-dark btn-sm ms-3 fullscreen-button",
+                **{"aria-label": f"Show '{chart.title}' full screen", "data-target": chart.key},
+            ),
+        ],
+        className="chart-downloads small",
+    )
+
+
+def chart_card(chart: Chart, export_base: str | None = None, search: str = "") -> html.Section:
     title_id = f"{chart.key}-title"
     summary_id = f"{chart.key}-summary"
     if chart.facts and not chart.rows.empty:
@@ -67,6 +99,8 @@ def chart_card(chart: Chart) -> html.Section:
     ]
     if not chart.rows.empty:
         children.append(html.P(source_line(chart.rows), className="chart-source small"))
+    if export_base and not chart.rows.empty:
+        children.append(downloads(chart, export_base, search))
     if caveats:
         children.append(
             html.Div(

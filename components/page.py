@@ -62,6 +62,35 @@ def filter_notice(rows: pd.DataFrame, filters: Filters) -> str:
     return " ".join(notes)
 
 
+def pack_links(slug: str, filters: Filters) -> html.Div:
+    """The board pack for this page and for the whole dashboard, under the current filters,
+    and the link into meeting mode."""
+    search = filters.to_search()
+    sep = "&" if search else "?"
+
+    def pack(fmt: str, scope: str) -> str:
+        return f"/export/pack.{fmt}{search}{sep}section={scope}"
+
+    return html.Div(
+        [
+            html.Span("Board pack: ", className="fw-semibold"),
+            "this page as ",
+            html.A("PowerPoint", href=pack("pptx", slug), download=""),
+            " or ",
+            html.A("PDF", href=pack("pdf", slug), download=""),
+            "; the whole dashboard as ",
+            html.A(
+                "PowerPoint", href=pack("pptx", "all"), download="", **{"aria-label": "Whole dashboard as PowerPoint"}
+            ),
+            " or ",
+            html.A("PDF", href=pack("pdf", "all"), download="", **{"aria-label": "Whole dashboard as PDF"}),
+            ". ",
+            html.A("Present this page", href=f"/present/{slug}-1{search}", className="btn btn-dark btn-sm ms-2"),
+        ],
+        className="pack-links small",
+    )
+
+
 def dashboard_page(section: ModuleType, query: Mapping[str, object]) -> html.Div:
     """A section as a page: its heading, intro, the filter bar and every chart card."""
     store = get_store()
@@ -74,6 +103,13 @@ def dashboard_page(section: ModuleType, query: Mapping[str, object]) -> html.Div
             html.P(section.INTRO, className="lead"),
             filter_bar(filter_options(rows, filters), filters),
             html.P(notice, className="filter-notice", role="status") if notice else None,
-            html.Div([chart_card(c) for c in section.charts(store, filters)], className="chart-grid"),
+            pack_links(section.SLUG, filters),
+            html.Div(
+                [
+                    chart_card(c, export_base=f"/export/chart/{section.SLUG}/{c.key}", search=filters.to_search())
+                    for c in section.charts(store, filters)
+                ],
+                className="chart-grid",
+            ),
         ]
     )

@@ -138,7 +138,7 @@ def build_pdf(sections: list[PackSection], filters: Filters, when: datetime) -> 
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Image, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     regular, bold = _fonts()
     title_style = ParagraphStyle("title", fontName=bold, fontSize=18, leading=22, spaceAfter=6)
@@ -169,14 +169,18 @@ def build_pdf(sections: list[PackSection], filters: Filters, when: datetime) -> 
         if not section.charts:
             story.append(Paragraph("No figures in this section under these filters.", body_style))
         for chart in section.charts:
-            story += [
-                PageBreak(),
+            # Size the image so title, image, source and caveats fit on one page together.
+            title_lines = len(chart.title) // 60 + 1
+            caveat_lines = sum(len(c) // 120 + 1 for c in [source_text(chart), *chart.caveats])
+            height = min(img_h, page_h - 2 * margin - 16 * mm - 23 * title_lines - 13 * caveat_lines)
+            block = [
                 Paragraph(escape(chart.title), title_style),
-                Image(io.BytesIO(images[id(chart)]), width=img_w, height=img_h),
+                Image(io.BytesIO(images[id(chart)]), width=height * WIDTH / HEIGHT, height=height),
                 Spacer(1, 3 * mm),
                 Paragraph(escape(source_text(chart)), small_style),
             ]
-            story += [Paragraph(escape(f"Caveat: {c}"), small_style) for c in chart.caveats]
+            block += [Paragraph(escape(f"Caveat: {c}"), small_style) for c in chart.caveats]
+            story += [PageBreak(), KeepTogether(block)]
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,

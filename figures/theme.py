@@ -49,3 +49,32 @@ TEMPLATE = go.layout.Template(
 def new_figure(height: int = 360) -> go.Figure:
     """An empty figure on the app template."""
     return go.Figure(layout=go.Layout(template=TEMPLATE, height=height))
+
+
+#: High-contrast template for meeting mode: white on black, large type.
+PRESENT_TEXT = "#ffffff"
+PRESENT_BACKGROUND = "#000000"
+
+
+def for_presenting(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` for the projector: black background, white text and lines, large type."""
+    out = go.Figure(fig)
+    out.update_layout(
+        paper_bgcolor=PRESENT_BACKGROUND,
+        plot_bgcolor=PRESENT_BACKGROUND,
+        font=dict(color=PRESENT_TEXT, size=24),
+        legend=dict(font=dict(size=22, color=PRESENT_TEXT)),
+        height=None,
+        autosize=True,
+    )
+    out.update_xaxes(gridcolor="#4d4d4d", linecolor=PRESENT_TEXT, zerolinecolor=PRESENT_TEXT, tickfont=dict(size=22))
+    out.update_yaxes(gridcolor="#4d4d4d", linecolor=PRESENT_TEXT, zerolinecolor=PRESENT_TEXT, tickfont=dict(size=22))
+    out.update_traces(textfont=dict(size=22), selector=dict(type="bar"))
+    out.update_traces(marker_line_color=PRESENT_TEXT, selector=dict(type="bar"))
+    out.update_traces(textfont=dict(size=22, color=PRESENT_TEXT), selector=dict(type="scatter"))
+    for shape in out.layout.shapes:
+        shape.line.color = PRESENT_TEXT
+    for note in out.layout.annotations:
+        note.font.color = PRESENT_TEXT
+        note.font.size = 20
+    return out

@@ -4,6 +4,7 @@ filters live in the URL (copied links, reload, back and forward, and moving betw
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -223,3 +224,67 @@ def test_unknown_dataset_says_so(page, base_url):
     page.goto(base_url + "/data/nothing_here")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dataset not found")
     assert_clean(page)
+
+
+def test_meeting_mode_by_keyboard(page, base_url, store):
+    from data.queries import Filters
+    from sections import SECTIONS
+
+    slides = [
+        (f"{s.SLUG}-{n}", c.title)
+        for s in SECTIONS
+        for n, c in enumerate((c for c in s.charts(store, Filters()) if not c.is_empty), start=1)
+    ]
+    ids = [i for i, _ in slides]
+    titles = dict(slides)
+    page.goto(base_url + "/organised-crime")
+    page.get_by_role("link", name="Present this page").click()
+    page.wait_for_url("**/present/organised-crime-1")
+    expect(page.locator(".presenter-title")).to_have_text(titles["organised-crime-1"])
+    expect(page.locator(".presenter-source")).to_contain_text("para 88")
+
+    def at(slide_id: str) -> None:
+        page.wait_for_url(f"**/present/{slide_id}")
+        expect(page.locator(".presenter-title")).to_have_text(titles[slide_id])
+        expect(page.locator("[data-presenter]")).to_have_attribute("data-presenter", slide_id)
+
+    page.keyboard.press("ArrowRight")
+    at("organised-crime-2")
+    page.keyboard.press(" ")
+    at("organised-crime-3")
+    page.keyboard.press("ArrowLeft")
+    at("organised-crime-2")
+    page.keyboard.press("End")
+    at(ids[-1])
+    page.keyboard.press("Home")
+    at(ids[0])
+    page.go_back()
+    at(ids[-1])
+    page.keyboard.press("Escape")
+    page.wait_for_url(base_url + "/" + ids[-1].rsplit("-", 1)[0])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Prevent referral trends")
+    assert_clean(page)
+
+
+def test_meeting_mode_slide_url_and_filters(page, base_url):
+    page.goto(base_url + "/present/venetic-1?force=West+Midlands+region")
+    expect(page.locator(".presenter-title")).to_contain_text("people arrested")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url("**/present/venetic-2?force=West+Midlands+region")
+    graph = page.locator(".presenter .js-plotly-plot")
+    if graph.count():
+        bg = page.evaluate("getComputedStyle(document.querySelector('.presenter')).backgroundColor")
+        assert bg == "rgb(0, 0, 0)"
+    assert_clean(page)
+
+
+def test_download_links_carry_the_filters(page, base_url):
+    page.goto(base_url + "/organised-crime?strand=Pursue")
+    link = page.locator("#rocu-disruptions").get_by_role("link", name="CSV data", exact=False).first
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    assert download.suggested_filename == "rocu-disruptions-strand-Pursue.csv"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    assert "# Filters: period: all; strand: Pursue" in text
+    assert ",815," in text

@@ -1,0 +1,124 @@
+"""Meeting mode: one chart per slide, in the paper's order, for the projector.
+
+Each slide has its own address (``/present/<section>-<n>`` plus the filters), so a presenter can
+jump to it; the arrow keys, Space, Home, End and Esc move between slides (``assets/app.js``).
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from components.chart_card import source_line
+from components.facts import fact_list
+from components.page import safe_layout
+from data.loader import get_store
+from data.queries import Filters
+from figures.theme import for_presenting
+from sections import SECTIONS
+
+dash.register_page(
+    __name__,
+    path_template="/present/<slide>",
+    name="Meeting mode",
+    title="Meeting mode – SPR Board Dashboard",
+    description="The dashboard's charts as full-screen slides for the board meeting.",
+    nav=False,
+)
+
+PRESENTER_ID = "presenter"
+
+
+def slide_list(filters: Filters) -> list[tuple[str, object, object]]:
+    """(slide id, section, chart) for every chart with figures under the filters, in order."""
+    store = get_store()
+    slides = []
+    for section in SECTIONS:
+        charts = [c for c in section.charts(store, filters) if not c.is_empty]
+        for n, chart in enumerate(charts, start=1):
+            slides.append((f"{section.SLUG}-{n}", section, chart))
+    return slides
+
+
+@safe_layout
+def layout(slide: str | None = None, **query: str) -> html.Div:
+    filters = Filters.from_query(query)
+    search = filters.to_search()
+    slides = slide_list(filters)
+    if not slides:
+        return html.Div(
+            [
+                html.H1("Nothing to present"),
+                html.P("No chart has figures under these filters."),
+                html.A("Back", href="/" + search),
+            ]
+        )
+    ids = [s[0] for s in slides]
+    # A section's name alone ("/present/venetic") opens its first slide.
+    index = ids.index(slide) if slide in ids else next((i for i, s in enumerate(slides) if slide == s[1].SLUG), 0)
+    slide_id, section, chart = slides[index]
+
+    def url(i: int) -> str:
+        return f"/present/{ids[i]}{search}"
+
+    exit_url = f"/{section.SLUG}{search}"
+    if chart.facts or chart.figure is None:
+        body = html.Div(fact_list(chart.rows, show_category=chart.facts_by_category), className="presenter-facts")
+    else:
+        body = dcc.Graph(
+            id="presenter-graph",
+            figure=for_presenting(chart.figure),
+            config={"displayModeBar": False, "responsive": True},
+            className="presenter-graph",
+        )
+    caveats = [html.Li(c) for c in chart.caveats]
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Span(f"{section.TITLE} · slide {index + 1} of {len(slides)}", className="presenter-where"),
+                    html.Span(
+                        [
+                            dcc.Link("← Previous", href=url(index - 1), className="presenter-button")
+                            if index > 0
+                            else None,
+                            dcc.Link("Next →", href=url(index + 1), className="presenter-button")
+                            if index < len(slides) - 1
+                            else None,
+                            dcc.Link("Leave (Esc)", href=exit_url, className="presenter-button"),
+                        ],
+                        className="presenter-controls",
+                    ),
+                ],
+                className="presenter-bar",
+            ),
+            html.H1(chart.title, className="presenter-title"),
+            html.P("Context from public sources other than the board paper", className="presenter-context")
+            if chart.context
+            else None,
+            html.Div(
+                body,
+                className="presenter-body",
+                role="img" if chart.figure is not None and not chart.facts else None,
+                **{"aria-label": chart.summary},
+            ),
+            html.Div(
+                [html.P(source_line(chart.rows), className="presenter-source"), html.Ul(caveats) if caveats else None],
+                className="presenter-foot",
+            ),
+            html.P(
+                "Keys: → or Space next · ← previous · Home first · End last · F full screen · Esc leave",
+                className="presenter-keys",
+            ),
+        ],
+        id=PRESENTER_ID,
+        className="presenter",
+        **{
+            "data-presenter": slide_id,
+            "data-next": url(index + 1) if index < len(slides) - 1 else "",
+            "data-prev": url(index - 1) if index > 0 else "",
+            "data-first": url(0),
+            "data-last": url(len(slides) - 1),
+            "data-exit": exit_url,
+        },
+    )

@@ -1,0 +1,212 @@
+"""Exports carry their source: images, data files and the board pack, opened and read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import struct
+
+import pytest
+from openpyxl import load_workbook
+from pptx import Presentation
+from pypdf import PdfReader
+
+from data.queries import Filters
+from exports.tables import CSV_PREAMBLE_LINES
+from sections import SECTIONS
+
+JUSTICE = "/export/chart/organised-crime/rocu-justice"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.fixture(scope="module")
+def export_client(dash_app):
+    return dash_app.server.test_client()
+
+
+def test_png_is_presentation_sized(export_client):
+    res = export_client.get(JUSTICE + ".png")
+    assert res.status_code == 200 and res.mimetype == "image/png"
+    assert png_size(res.data) == (1920, 1080)
+    assert 'filename="rocu-justice.png"' in res.headers["Content-Disposition"]
+
+
+def test_svg_has_title_source_and_caveat_drawn_in(export_client):
+    svg = export_client.get(JUSTICE + ".svg").get_data(as_text=True)
+    assert svg.lstrip().startswith("<svg") and 'width="1600"' in svg and 'height="900"' in svg
+    assert "Arrested fell 27% to 560" in svg
+    assert "SPR update to the board, para 88" in svg
+    disruptions = export_client.get("/export/chart/organised-crime/rocu-disruptions.svg").get_data(as_text=True)
+    assert "Caveat: Includes support disruptions" in disruptions
+
+
+def test_pdf_image(export_client):
+    res = export_client.get(JUSTICE + ".pdf")
+    assert res.mimetype == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(res.data)).pages)
+    assert "para 88" in text
+
+
+def test_csv_carries_metadata_then_the_filtered_rows(export_client):
+    res = export_client.get("/export/chart/organised-crime/rocu-disruptions.csv?strand=Pursue")
+    assert res.status_code == 200 and res.mimetype == "text/csv"
+    lines = res.get_data(as_text=True).splitlines()
+    preamble = lines[:CSV_PREAMBLE_LINES]
+    assert all(line.startswith("# ") for line in preamble)
+    assert preamble[0].startswith("# Title: Pursue")
+    assert preamble[1] == "# Source: SPR update to the board, para 88"
+    assert "recording changed" in preamble[2]
+    assert preamble[3] == "# Filters: period: all; strand: Pursue; force or area: all"
+    assert "/export/chart/organised-crime/rocu-disruptions.csv?strand=Pursue" in preamble[4]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[CSV_PREAMBLE_LINES:]))))
+    assert [(r["strand"], r["period"], r["value"]) for r in rows] == [
+        ("Pursue", "Dec 2018 to Nov 2019", "726"),
+        ("Pursue", "Dec 2019 to Nov 2020", "815"),
+    ]
+
+
+def test_xlsx_values_equal_the_data_and_metadata_sheet(export_client, store):
+    res = export_client.get("/export/chart/venetic/venetic-outcomes.xlsx")
+    wb = load_workbook(io.BytesIO(res.data))
+    assert wb.sheetnames == ["Data", "About"]
+    data = wb["Data"]
+    header = [c.value for c in data[1]]
+    records = [dict(zip(header, [c.value for c in row], strict=True)) for row in data.iter_rows(min_row=2)]
+    venetic = store.dataset("operation_venetic")
+    outcomes = venetic[venetic["category"] == "Outcomes"]
+    assert len(records) == len(outcomes)
+    cocaine = next(r for r in records if r["measure"] == "Cocaine seized" and r["breakdown"] == "Total")
+    assert cocaine["value"] == 558.5 and cocaine["source"] == "para 98"
+    blank = next(r for r in records if r["measure"] == "Cannabis seized" and r["breakdown"] == "ROCUWM support")
+    assert blank["value"] is None and blank["qualifier"] == "not stated"
+    about = {row[0].value: row[1].value for row in wb["About"].iter_rows()}
+    assert about["Source"] == "SPR update to the board, para 98"
+    assert "not stated" in about["Caveats"]
+    assert about["Filters"] == "period: all; strand: all; force or area: all"
+    assert about["Exported"]
+
+
+def test_no_exported_cell_is_a_live_formula(export_client, dash_app, monkeypatch):
+    """Even text planted with a formula in the data comes out as text."""
+    import sections.organised_crime as oc
+
+    original = oc.charts
+
+    def planted(store, filters):
+        out = original(store, filters)
+        for chart in out:
+            chart.rows = chart.rows.copy()
+            chart.rows["note"] = '=HYPERLINK("http://x.example","click")'
+            chart.caveats = ["@SUM(A1)"]
+        return out
+
+    monkeypatch.setattr(oc, "charts", planted)
+    wb = load_workbook(io.BytesIO(export_client.get(JUSTICE + ".xlsx").data))
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not cell.value.startswith(("=", "+", "@")), cell.value
+    text = export_client.get(JUSTICE + ".csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/export/chart/nope/rocu-justice.png", 404),
+        ("/export/chart/organised-crime/nope.png", 404),
+        ("/export/chart/organised-crime/rocu-justice.exe", 404),
+        ("/export/chart/organised-crime/rocu-justice.csv?strand=Pursue", 404),
+        ("/export/pack.docx", 404),
+        ("/export/pack.pptx?section=nope", 404),
+    ],
+)
+def test_bad_export_requests_get_a_plain_message(export_client, url, status):
+    res = export_client.get(url)
+    assert res.status_code == status
+    assert res.mimetype == "text/plain"
+    assert "Traceback" not in res.get_data(as_text=True)
+
+
+def test_empty_chart_export_says_why(export_client):
+    body = export_client.get("/export/chart/organised-crime/rocu-justice.csv?strand=Pursue").get_data(as_text=True)
+    assert "do not split these figures by strand" in body
+
+
+def test_export_failure_is_a_clear_503(export_client, monkeypatch):
+    import exports.render as render
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("browser crashed")
+
+    monkeypatch.setattr(render, "_render", broken)
+    res = export_client.get(JUSTICE + ".png")
+    assert res.status_code == 503
+    assert "could not be drawn" in res.get_data(as_text=True)
+
+
+def test_export_time_limit(export_client, monkeypatch):
+    import time
+
+    import exports.render as render
+
+    monkeypatch.setattr(render, "TIME_LIMIT_SECONDS", 0.2)
+    monkeypatch.setattr(render, "_render", lambda *a, **k: time.sleep(1) or b"")
+    res = export_client.get(JUSTICE + ".svg")
+    assert res.status_code == 503
+    assert "took longer than 0.2 seconds" in res.get_data(as_text=True)
+
+
+def expected_slides(store, filters: Filters, sections=SECTIONS) -> list[list[str]]:
+    return [[c.title for c in s.charts(store, filters) if not c.is_empty] for s in sections]
+
+
+def test_pptx_board_pack_for_one_page(export_client, store):
+    res = export_client.get("/export/pack.pptx?strand=Pursue&section=organised-crime")
+    assert res.status_code == 200
+    prs = Presentation(io.BytesIO(res.data))
+    slides = list(prs.slides)
+    (titles,) = expected_slides(store, Filters(strand="Pursue"), [s for s in SECTIONS if s.SLUG == "organised-crime"])
+    assert len(slides) == 1 + 1 + len(titles)  # title slide, section divider, one per chart
+    cover = " ".join(sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
+    assert "Strategic Policing and Crime Board" in cover and "strand: Pursue" in cover
+    chart_slides = slides[2:]
+    assert [s.shapes.title.text for s in chart_slides] == titles
+    for slide in chart_slides:
+        texts = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+        assert "Source: SPR update to the board, para" in texts
+        assert any(sh.shape_type == 13 for sh in slide.shapes)  # a picture
+        assert slide.has_notes_slide and "[para" in slide.notes_slide.notes_text_frame.text
+
+
+def test_whole_dashboard_pack_follows_the_paper_order(export_client, store):
+    prs = Presentation(io.BytesIO(export_client.get("/export/pack.pptx?section=all").data))
+    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+    dividers = [t for t in titles if t in {s.TITLE for s in SECTIONS}]
+    assert dividers == [
+        "Counter terrorism",
+        "Public order",
+        "Serious and organised crime",
+        "Operation Venetic (EncroChat)",
+        "County lines",
+        "Prevent referral trends",
+    ]
+    expected = sum(len(t) for t in expected_slides(store, Filters()))
+    assert len(prs.slides) == 1 + len(SECTIONS) + expected
+
+
+def test_pdf_board_pack(export_client, store):
+    res = export_client.get("/export/pack.pdf?section=county-lines")
+    reader = PdfReader(io.BytesIO(res.data))
+    (titles,) = expected_slides(store, Filters(), [s for s in SECTIONS if s.SLUG == "county-lines"])
+    assert len(reader.pages) == 1 + 1 + len(titles)
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "more than 360" in text
+    assert "Source: SPR update to the board, para 100" in text
+    assert "Strategic Policing and Crime Board" in text
