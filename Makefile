@@ -23,7 +23,12 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-test: $(VENV)/.installed-test browser
+# axe-core for the accessibility audit (pinned in package-lock.json).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-test: $(VENV)/.installed-test browser node_modules/.installed
 
 # Debian's Chromium and its driver, for the browser tests (nothing downloads a browser of its own).
 browser:
@@ -55,4 +60,4 @@ bench-exports: install browser
 	$(PY) bench/export_timing.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

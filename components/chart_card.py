@@ -84,9 +84,10 @@ def chart_card(chart: Chart, export_base: str | None = None, search: str = "") -
     elif chart.figure is None or chart.rows.empty:
         body = html.P(chart.empty_message or "No figures for this selection.", className="empty-chart")
     else:
-        body = html.Div(
+        # A <figure> named by the card's title and described by its summary (a figure may hold the
+        # chart's own controls, which role="img" may not).
+        body = html.Figure(
             dcc.Graph(id=f"{chart.key}-graph", figure=chart.figure, config=GRAPH_CONFIG),
-            role="img",
             **{"aria-labelledby": title_id, "aria-describedby": summary_id},
             className="chart-graph",
         )

@@ -20,7 +20,7 @@ def source_link(source: str, short: bool = False) -> html.A | str:
     return source
 
 
-def rows_table(frame: pd.DataFrame, caption: str) -> dbc.Table:
+def rows_table(frame: pd.DataFrame, caption: str) -> html.Div:
     """Rows of a dataset: measure, split, period, area, strand, value as words, source, note.
 
     ``frame`` needs the columns of ``data.schema.FRAME_COLUMNS``.
@@ -55,14 +55,21 @@ def rows_table(frame: pd.DataFrame, caption: str) -> dbc.Table:
                 ]
             )
         )
-    return dbc.Table(
-        [
-            html.Caption(caption),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-            html.Tbody(body),
-        ],
-        striped=True,
-        hover=True,
-        responsive=True,
-        className="data-table",
+    return scrollable(
+        dbc.Table(
+            [
+                html.Caption(caption),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+                html.Tbody(body),
+            ],
+            striped=True,
+            hover=True,
+            className="data-table",
+        ),
+        f"Table: {caption}",
     )
+
+
+def scrollable(table: dbc.Table, label: str) -> html.Div:
+    """A table that scrolls sideways on narrow screens, reachable and scrollable by keyboard."""
+    return html.Div(table, className="table-responsive", tabIndex="0", role="region", **{"aria-label": label})

@@ -60,7 +60,7 @@ def tile(t: Tile) -> dbc.Col:
                 "See the details",
                 href=t.href,
                 className="small",
-                **{"aria-label": f"Details: {t.label}"},
+                **{"aria-label": f"See the details of {t.label.lower()}"},
             )
         )
     return dbc.Col(html.Div(body, className="tile"), xs=12, sm=6, lg=3)

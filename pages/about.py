@@ -6,6 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+from components.tables import scrollable
 from data.formatting import paragraph_range
 from data.loader import get_store
 
@@ -69,7 +70,7 @@ def _sources_summary(sources: tuple[str, ...]) -> str:
     return "; ".join(parts)
 
 
-def datasets_table() -> dbc.Table:
+def datasets_table() -> html.Div:
     store = get_store()
     rows = []
     for info in store.catalogue.values():
@@ -102,15 +103,18 @@ def datasets_table() -> dbc.Table:
             )
         )
     headers = ("Dataset", "Topic", "What it holds", "Rows", "Sources", "Last changed", "Download")
-    return dbc.Table(
-        [
-            html.Caption(f"{len(store.names)} datasets, {len(store.frame):,} figures"),
-            html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
-            html.Tbody(rows),
-        ],
-        striped=True,
-        responsive=True,
-        className="data-table",
+    caption = f"{len(store.names)} datasets, {len(store.frame):,} figures"
+    return scrollable(
+        dbc.Table(
+            [
+                html.Caption(caption),
+                html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+                html.Tbody(rows),
+            ],
+            striped=True,
+            className="data-table",
+        ),
+        "Datasets: " + caption,
     )
 
 

@@ -96,12 +96,7 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
             html.P("Context from public sources other than the board paper", className="presenter-context")
             if chart.context
             else None,
-            html.Div(
-                body,
-                className="presenter-body",
-                role="img" if chart.figure is not None and not chart.facts else None,
-                **{"aria-label": chart.summary},
-            ),
+            html.Figure(body, className="presenter-body", **{"aria-label": f"{chart.title}. {chart.summary}"}),
             html.Div(
                 [html.P(source_line(chart.rows), className="presenter-source"), html.Ul(caveats) if caveats else None],
                 className="presenter-foot",

@@ -1,0 +1,94 @@
+"""WCAG 2.2 AA audit with axe-core in real headless Chromium: every page, filter states, the table view
+and meeting mode, at desktop and phone widths. Any violation, at any impact level, fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PAGES
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+STATES = [
+    *PAGES,
+    "/organised-crime?strand=Pursue",
+    "/organised-crime?force=Staffordshire&period=Dec+2019+to+Nov+2020",
+    "/referral-trends?force=West+Midlands+region",
+    "/venetic?period=nonsense",
+    "/?strand=Prevent",
+    "/data/operation_venetic",
+    "/data/nothing_here",
+    "/present/counter-terrorism-1",
+    "/present/organised-crime-5?strand=Pursue",
+    "/present/referral-trends-1",
+    "/no-such-page",
+]
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    from tests.live_server import running_app
+
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def audit(page: Page) -> list[str]:
+    """axe-core's violations on the current page, one line each."""
+    assert AXE.is_file(), "axe-core is missing: run `make install-test` (npm ci)"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
+
+
+def settle(page: Page) -> None:
+    page.wait_for_selector("h1")
+    if page.locator(".js-plotly-plot").count():
+        page.wait_for_selector(".js-plotly-plot .main-svg")
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+@pytest.mark.parametrize("path", STATES)
+def test_no_axe_violations(browser, base_url, path, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    try:
+        page.goto(base_url + path)
+        settle(page)
+        assert audit(page) == []
+    finally:
+        page.close()
+
+
+def test_no_axe_violations_with_tables_open(browser, base_url):
+    page = browser.new_page(viewport={"width": 1366, "height": 800})
+    try:
+        page.goto(base_url + "/organised-crime")
+        settle(page)
+        for summary in page.locator("details.chart-table > summary").all():
+            summary.click()
+        assert page.locator("details.chart-table[open]").count() >= 5
+        assert audit(page) == []
+    finally:
+        page.close()
