@@ -75,12 +75,24 @@ def shell() -> html.Div:
             html.Main(dbc.Container(dash.page_container, fluid="lg"), id=MAIN_ID, tabIndex="-1"),
             html.Footer(
                 dbc.Container(
-                    html.P(
-                        "Figures come from the West Midlands Strategic Policing Requirement "
-                        "update to the Strategic Policing and Crime Board (early 2021) and from "
-                        "the public releases named beside each figure.",
-                        className="small mb-0",
-                    ),
+                    [
+                        html.P(
+                            "Figures come from the West Midlands Strategic Policing Requirement "
+                            "update to the Strategic Policing and Crime Board (early 2021) and from "
+                            "the public releases named beside each figure.",
+                            className="small mb-1",
+                        ),
+                        html.P(
+                            [
+                                html.A("Accessibility statement", href="/accessibility"),
+                                " · ",
+                                html.A("About the data", href="/about"),
+                                " · ",
+                                html.A("Data API", href="/api/v1/datasets"),
+                            ],
+                            className="small mb-0",
+                        ),
+                    ],
                     fluid="lg",
                 ),
                 className="site-footer",

@@ -269,7 +269,7 @@ def timeline(rows: pd.DataFrame) -> go.Figure:
                 mode="lines",
                 line=dict(color=OKABE_ITO[4], width=10),
                 hoverinfo="skip",
-                name="Dated only loosely (a season, a year, or since a date)",
+                name="Loosely dated",
             )
         )
     exact = rows[~loose]
@@ -280,7 +280,7 @@ def timeline(rows: pd.DataFrame) -> go.Figure:
                 y=exact["measure"].astype(str),
                 mode="markers",
                 marker=dict(size=14, color=OKABE_ITO[0], line=dict(color=OUTLINE, width=1)),
-                name="Dated to the month or day",
+                name="Dated to the month",
                 showlegend=bool(seg_x),
             )
         )

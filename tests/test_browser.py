@@ -288,3 +288,51 @@ def test_download_links_carry_the_filters(page, base_url):
     text = Path(download.path()).read_text(encoding="utf-8")
     assert "# Filters: period: all; strand: Pursue" in text
     assert ",815," in text
+
+
+def test_a_whole_task_by_keyboard_only(page, base_url):
+    """Set a filter, open a table and download a chart's data, with Tab, arrows, Space and Enter only."""
+    page.goto(base_url + "/organised-crime")
+    page.wait_for_selector("#rocu-justice-graph .js-plotly-plot .main-svg")
+
+    def tab_to(selector: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate(f"document.activeElement.matches({selector!r})"):
+                return
+        raise AssertionError(f"could not reach {selector} with Tab")
+
+    # The skip link is first, and focus is visible on it.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+    tab_to("#filter-strand")
+    page.keyboard.press("ArrowDown")  # All strands -> Pursue
+    page.wait_for_url("**/organised-crime?strand=**")
+    assert "strand=" in page.url
+
+    page.goto(base_url + "/organised-crime")
+    page.wait_for_selector("#rocu-justice-graph .js-plotly-plot .main-svg")
+    tab_to("#rocu-justice a[href$='.csv']")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    assert info.value.suggested_filename == "rocu-justice.csv"
+
+    tab_to("#rocu-justice summary")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.querySelector('#rocu-justice details').open")
+    page.keyboard.press("Space")
+    assert not page.evaluate("document.querySelector('#rocu-justice details').open")
+
+
+def test_tab_never_gets_stuck(page, base_url):
+    page.goto(base_url + "/referral-trends")
+    page.wait_for_selector(".js-plotly-plot .main-svg")
+    seen = []
+    for _ in range(150):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+    # Focus keeps moving: no element holds it for more than one press.
+    assert all(a != b for a, b in zip(seen, seen[1:], strict=False))
