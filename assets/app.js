@@ -74,3 +74,25 @@
     go(target);
   });
 })();
+
+/* After "Apply filters" or "Clear" re-draws the page, put focus back on the button pressed,
+   so a keyboard user is not sent back to the top. */
+(function () {
+  "use strict";
+  var pending = null;
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("#filter-apply, #filter-clear");
+    if (button) pending = button.id;
+  });
+  var observer = new MutationObserver(function () {
+    if (!pending) return;
+    var again = document.getElementById(pending);
+    if (again && again !== document.activeElement && document.activeElement === document.body) {
+      again.focus();
+      pending = null;
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    observer.observe(document.body, { childList: true, subtree: true });
+  });
+})();

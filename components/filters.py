@@ -1,19 +1,23 @@
 """The filter bar (period, strand, force) and the callback that writes it into the URL.
 
-The URL query string is the only filter state: pages render from it, so a copied
-link, reload, back and forward all show the same view, and no state lives on the server.
+The URL query string is the only filter state: pages render from it, so a copied link,
+reload, back and forward all show the same view, and no state lives on the server.
+Choosing an option changes nothing until "Apply" is pressed (WCAG 3.2.2, on input), so a
+keyboard user can step through the options; "Clear" returns to everything.
 """
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
 from data.queries import FilterOptions, Filters
 
 PERIOD_ID = "filter-period"
 STRAND_ID = "filter-strand"
 FORCE_ID = "filter-force"
+APPLY_ID = "filter-apply"
+CLEAR_ID = "filter-clear"
 #: The Location the filters write to (rendered once, in the shell).
 URL_ID = "filter-url"
 
@@ -26,25 +30,30 @@ def _select(id_: str, label: str, options: list[tuple[str, str]], value: str) ->
     return dbc.Col(
         [
             dbc.Label(label, html_for=id_, className="fw-semibold mb-1"),
-            dbc.Select(
-                id=id_,
-                options=[{"label": text, "value": val} for val, text in options],
-                value=value,
-            ),
+            dbc.Select(id=id_, options=[{"label": text, "value": val} for val, text in options], value=value),
         ],
         xs=12,
-        md=4,
+        md=3,
     )
 
 
 def filter_bar(options: FilterOptions, filters: Filters) -> html.Form:
-    """Three labelled native selects; changing one updates the URL (and so the page)."""
+    """Three labelled native selects and the buttons that apply or clear them."""
     return html.Form(
         dbc.Row(
             [
                 _select(PERIOD_ID, "Period", options.periods, filters.period),
-                _select(STRAND_ID, "Strand", options.strands, filters.strand),
+                _select(STRAND_ID, "Strand (CONTEST or organised crime)", options.strands, filters.strand),
                 _select(FORCE_ID, "Force or area", options.forces, filters.force),
+                dbc.Col(
+                    [
+                        html.Button("Apply filters", id=APPLY_ID, type="button", className="btn btn-dark me-2"),
+                        html.Button("Clear", id=CLEAR_ID, type="button", className="btn btn-outline-dark"),
+                    ],
+                    xs=12,
+                    md=3,
+                    className="d-flex align-items-end",
+                ),
             ],
             className="g-3",
         ),
@@ -55,12 +64,18 @@ def filter_bar(options: FilterOptions, filters: Filters) -> html.Form:
 
 
 @callback(
-    Output(URL_ID, "search"),
-    Input(PERIOD_ID, "value"),
-    Input(STRAND_ID, "value"),
-    Input(FORCE_ID, "value"),
+    Output(URL_ID, "search", allow_duplicate=True),
+    Input(APPLY_ID, "n_clicks"),
+    State(PERIOD_ID, "value"),
+    State(STRAND_ID, "value"),
+    State(FORCE_ID, "value"),
     prevent_initial_call=True,
 )
-def filters_to_url(period: str | None, strand: str | None, force: str | None) -> str:
+def filters_to_url(_clicks: int | None, period: str | None, strand: str | None, force: str | None) -> str:
     """The query string for the chosen filters."""
     return Filters.from_query({"period": period, "strand": strand, "force": force}).to_search()
+
+
+@callback(Output(URL_ID, "search", allow_duplicate=True), Input(CLEAR_ID, "n_clicks"), prevent_initial_call=True)
+def clear_filters(_clicks: int | None) -> str:
+    return ""

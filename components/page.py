@@ -14,7 +14,6 @@ from components.chart_card import chart_card
 from components.filters import filter_bar
 from data.loader import get_store
 from data.queries import ALL, Filters, filter_options
-from sections.common import page_rows
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +50,11 @@ def filter_notice(rows: pd.DataFrame, filters: Filters) -> str:
     notes = []
     if filters.period != ALL and filters.period not in set(rows["period"]):
         notes.append(f"There are no figures for the period '{filters.period}' on this page.")
+    if filters.strand != ALL and filters.strand not in set(rows["strand"].astype(str)):
+        notes.append(f"No figures on this page belong to the strand '{filters.strand}'.")
     if filters.force != ALL and filters.force not in set(rows["force"].astype(str)):
-        if filters.force in ("Staffordshire", "Warwickshire", "West Mercia", "West Midlands Police"):
-            notes.append(
-                f"The sources give no figures for {filters.force} alone on this page: "
-                "most are for the West Midlands region as a whole."
-            )
-        else:
-            notes.append(f"There are no figures for {filters.force} on this page.")
+        covered = ", ".join(sorted(set(rows["force"].astype(str))))
+        notes.append(f"There are no figures for {filters.force} on this page. Its figures cover: {covered}.")
     return " ".join(notes)
 
 
@@ -95,7 +91,9 @@ def dashboard_page(section: ModuleType, query: Mapping[str, object]) -> html.Div
     """A section as a page: its heading, intro, the filter bar and every chart card."""
     store = get_store()
     filters = Filters.from_query(query)
-    rows = page_rows(store, section.DATASETS)
+    charts = section.charts(store, filters)
+    # The filter options are what this page's charts can show, not every row of its datasets.
+    rows = pd.concat([c.pool for c in charts if c.pool is not None], ignore_index=True)
     notice = filter_notice(rows, filters)
     return html.Div(
         [
@@ -107,7 +105,7 @@ def dashboard_page(section: ModuleType, query: Mapping[str, object]) -> html.Div
             html.Div(
                 [
                     chart_card(c, export_base=f"/export/chart/{section.SLUG}/{c.key}", search=filters.to_search())
-                    for c in section.charts(store, filters)
+                    for c in charts
                 ],
                 className="chart-grid",
             ),

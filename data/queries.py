@@ -241,7 +241,8 @@ def why_empty(rows: pd.DataFrame, filters: Filters) -> str:
         return f"No figures for the {filters.strand} strand in this chart."
     if filters.force != ALL and filters.force not in set(rows["force"].astype(str)):
         forces = sorted(set(rows["force"].astype(str)))
+        who = "The paper reports" if set(rows["source_type"].astype(str)) == {"paper"} else "The sources report"
         if forces == ["West Midlands region"]:
-            return "The paper reports this only for the West Midlands region as a whole."
-        return f"No figures for {filters.force}. This chart covers: {', '.join(forces)}."
+            return f"{who} this only for the West Midlands region as a whole."
+        return f"No figures for {filters.force}. {who} this only for: {', '.join(forces)}."
     return "No figures match this combination of filters."

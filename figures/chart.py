@@ -34,6 +34,8 @@ class Chart:
     facts_by_category: bool = False
     #: Figures from public sources other than the board paper.
     context: bool = False
+    #: Every row the chart could show before filtering (its share of the filter options).
+    pool: pd.DataFrame | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -67,6 +69,7 @@ def build_chart(
             rows=rows.iloc[0:0],
             empty_message=why_empty(rows_all, filters),
             context=context,
+            pool=rows_all,
         )
     return Chart(
         key=key,
@@ -78,4 +81,5 @@ def build_chart(
         facts=facts or facts_by_category,
         facts_by_category=facts_by_category,
         context=context,
+        pool=rows_all,
     )

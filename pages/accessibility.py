@@ -34,7 +34,9 @@ def layout(**_query: str) -> html.Div:
                         "Read every chart as words: each has a title that states its finding, a short summary, "
                         "and 'Show these figures as a table'."
                     ),
-                    html.Li("Use it on a phone, or zoomed in, down to 320 pixels wide, without losing content or scrolling sideways."),
+                    html.Li(
+                        "Use it on a phone, or zoomed in, down to 320 pixels wide, without losing content or scrolling sideways."
+                    ),
                     html.Li(
                         "See changes in words and arrows (▲ up, ▼ down) as well as colour; chart colours are "
                         "chosen to stay distinct for the common kinds of colour blindness (Okabe–Ito palette)."

@@ -21,7 +21,6 @@ from data.queries import (
     filter_options,
     percent_text,
 )
-from sections.common import page_rows
 
 dash.register_page(
     __name__,
@@ -121,36 +120,47 @@ def make_tile(h: Headline, rows: pd.DataFrame, search: str) -> Tile | None:
         caveat = (
             f"the source gives this as '{format_value(latest['value'], str(latest['unit']), str(latest['qualifier']))}'"
         )
-    stated = _stated_change(rows, h)
+    stated, stated_row = _stated_change(h)
     change_text = percent_text(change) if change.before is not None else stated
+    direction = change.direction if change.before is not None else _stated_direction(stated)
+    sources = list(rows["source"])
+    if stated_row is not None:
+        sources.append(str(stated_row["source"]))
+        if str(latest["series_break"]) == "yes":
+            # The paper's own change, but across a change in recording: report it, without an arrow.
+            change_text = (
+                stated.replace("▼ ", "").replace("▲ ", "") + "; the paper puts this down to a change in recording"
+            )
+            direction = "none"
+            caveat = "not a fall in activity: support work was recorded differently (para 87)"
     return Tile(
         label=h.label,
         value=format_value(change.after, change.unit, change.qualifier),
         period=change.after_period,
         previous=format_value(change.before, change.unit, "exact") if change.before is not None else "",
         change=change_text,
-        direction=change.direction if change.before is not None else _stated_direction(stated),
+        direction=direction,
         caveat=caveat,
-        source=f"Source: {paragraph_range(list(rows['source']))}" if rows["source_type"].eq("paper").all() else "",
+        source=f"Source: {paragraph_range(sources)}" if rows["source_type"].eq("paper").all() else "",
         href=h.href + search,
     )
 
 
-def _stated_change(rows: pd.DataFrame, h: Headline) -> str:
-    """The paper's own % change for the lead/support tiles (paras 86-87)."""
+def _stated_change(h: Headline) -> tuple[str, pd.Series | None]:
+    """The paper's own % change for the lead/support tiles (paras 86-87), and its row."""
     if h.dataset != "rocu_disruptions":
-        return ""
+        return "", None
     store = get_store()
     breakdown = dict(h.where).get("breakdown", "")
     stated = _select(
         store.dataset("rocu_disruptions"), (("measure", "Change on previous 12 months"), ("breakdown", breakdown))
     )
     if stated.empty:
-        return ""
+        return "", None
     value = float(stated["value"].iloc[0])
     word = "up" if value > 0 else "down"
     arrow = "▲" if value > 0 else "▼"
-    return f"{arrow} {word} {abs(value):g}% on the year before (as stated in the paper)"
+    return f"{arrow} {word} {abs(value):g}% on the year before (as stated in the paper)", stated.iloc[0]
 
 
 def _stated_direction(text: str) -> str:
@@ -181,11 +191,18 @@ def what_changed(outcomes: pd.DataFrame) -> html.Section | None:
     skipped = [c.label for c in changes if c.why_no_percent == "recording changed between the periods"]
     if skipped:
         items.append(html.Li(f"Not compared, because recording changed: {', '.join(skipped)}."))
+    reasons = get_store().dataset("rocu_explanations")
+    reason_items = [
+        html.Li(f"{m}: {t} ({src}).")
+        for m, t, src in zip(reasons["measure"], reasons["value_text"], reasons["source"], strict=True)
+    ]
     return html.Section(
         [
             html.H2("What changed most", id="what-changed-title", className="h4"),
             html.P(f"The regional organised crime unit, {c0.before_period} against {c0.after_period} (para 88):"),
             html.Ul(items),
+            html.H3("What the paper says lies behind them", className="h5"),
+            html.Ul(reason_items),
         ],
         className="what-changed",
         **{"aria-labelledby": "what-changed-title"},
@@ -196,8 +213,8 @@ def what_changed(outcomes: pd.DataFrame) -> html.Section | None:
 def layout(**query: str) -> html.Div:
     store = get_store()
     filters = Filters.from_query(query)
-    datasets = {h.dataset for _, _, hs in SECTIONS for h in hs}
-    rows = page_rows(store, sorted(datasets))
+    # The filter options are what the tiles can show.
+    rows = pd.concat([_select(store.dataset(h.dataset), h.where) for _, _, hs in SECTIONS for h in hs])
     search = filters.to_search()
     sections = []
     hidden = 0

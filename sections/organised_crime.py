@@ -18,7 +18,7 @@ INTRO = (
     "November 2020 compared with the year before, how its teams are loaded, and how it is funded."
 )
 DESCRIPTION = "The regional organised crime unit's outcomes year on year, its teams and its budget."
-DATASETS = ("rocu_outcomes", "rocu_disruptions", "rocu_capabilities", "rocu_funding")
+DATASETS = ("rocu_outcomes", "rocu_disruptions", "rocu_explanations", "rocu_capabilities", "rocu_funding")
 JUSTICE = ("Arrested", "Charged", "Convicted")
 NOW = "At the paper's date"
 YEAR_EARLIER = "Same point a year earlier"
@@ -192,6 +192,15 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
                 "The paper says 'the last 12 months'; the dashboard takes this as the para 88 period.",
             ],
             empty_title="Lead and support disruptions",
+        ),
+        build_chart(
+            "rocu-reasons",
+            store.dataset("rocu_explanations"),
+            filters,
+            title="What the paper says lies behind the changes",
+            summary="The board paper's own explanations. Where it gives none, the dashboard does not guess.",
+            facts=True,
+            empty_title="What the paper says lies behind the changes",
         ),
         build_chart(
             "rocu-justice",

@@ -9,7 +9,7 @@ import pytest
 from dash.development.base_component import Component
 
 from components import filters as filter_ids
-from components.filters import filters_to_url
+from components.filters import clear_filters, filters_to_url
 from components.shell import keep_filters_in_nav, toggle_nav
 from data.queries import Filters
 
@@ -150,11 +150,12 @@ def test_overview_tile_links_keep_the_filters(dash_app):
 
 
 def test_filters_to_url_callback():
-    assert filters_to_url("all", "Pursue", "all") == "?strand=Pursue"
-    assert filters_to_url("Dec 2019 to Nov 2020", "all", "West Midlands region") == (
+    assert filters_to_url(1, "all", "Pursue", "all") == "?strand=Pursue"
+    assert filters_to_url(1, "Dec 2019 to Nov 2020", "all", "West Midlands region") == (
         "?period=Dec+2019+to+Nov+2020&force=West+Midlands+region"
     )
-    assert filters_to_url("all", "all", "all") == ""
+    assert filters_to_url(1, "all", "all", "all") == ""
+    assert clear_filters(1) == ""
     assert Filters.from_query({"strand": ["Pursue"]}).strand == "Pursue"
 
 

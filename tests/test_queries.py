@@ -592,7 +592,7 @@ def test_why_empty_other_force(store):
     filters = Filters(force="West Mercia")
     assert apply_filters(rows, filters).empty
     assert why_empty(rows, filters) == (
-        "No figures for West Mercia. This chart covers: England and Wales, West Midlands region."
+        "No figures for West Mercia. The sources report this only for: England and Wales, West Midlands region."
     )
 
 
