@@ -12,12 +12,8 @@ from components.tables import rows_table, source_link
 from data.formatting import paragraph_range
 from figures.chart import Chart
 
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "responsive": True,
-    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
+#: No Plotly toolbar: it adds seven Tab stops a chart, and the downloads under each chart do its job better.
+GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def source_line(rows: pd.DataFrame) -> list:

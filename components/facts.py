@@ -14,6 +14,7 @@ def fact_list(rows: pd.DataFrame, show_category: bool = False) -> html.Ul:
     ``rows`` need the columns of ``data.schema.FRAME_COLUMNS``.
     """
     items = []
+    several_areas = rows["force"].nunique() > 1
     for _, r in rows.iterrows():
         name = str(r["measure"]) + (f" ({r['breakdown']})" if r["breakdown"] else "")
         value = format_value(r["value"], str(r["unit"]), str(r["qualifier"]), r["value_text"])
@@ -24,7 +25,8 @@ def fact_list(rows: pd.DataFrame, show_category: bool = False) -> html.Ul:
                     f"{name}: ",
                     html.Span(value, className="fact-value"),
                     html.Span(
-                        f" ({r['period']}; {r['source'] if r['source_type'] == 'paper' else 'public source'})",
+                        f" ({(str(r['force']) + '; ') if several_areas else ''}{r['period']}; "
+                        f"{r['source'] if r['source_type'] == 'paper' else 'public source'})",
                         className="fact-meta",
                     ),
                     html.Span(" — derived", className="fact-meta") if r["derived"] == "yes" else None,

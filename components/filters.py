@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from data.queries import FilterOptions, Filters
 
@@ -71,11 +72,15 @@ def filter_bar(options: FilterOptions, filters: Filters) -> html.Form:
     State(FORCE_ID, "value"),
     prevent_initial_call=True,
 )
-def filters_to_url(_clicks: int | None, period: str | None, strand: str | None, force: str | None) -> str:
+def filters_to_url(clicks: int | None, period: str | None, strand: str | None, force: str | None) -> str:
     """The query string for the chosen filters."""
+    if not clicks:  # the button was just drawn, not pressed (Dash calls back for new components)
+        raise PreventUpdate
     return Filters.from_query({"period": period, "strand": strand, "force": force}).to_search()
 
 
 @callback(Output(URL_ID, "search", allow_duplicate=True), Input(CLEAR_ID, "n_clicks"), prevent_initial_call=True)
-def clear_filters(_clicks: int | None) -> str:
+def clear_filters(clicks: int | None) -> str:
+    if not clicks:
+        raise PreventUpdate
     return ""

@@ -13,7 +13,13 @@ _QUALIFIER_WORDS = {
 }
 
 #: Units shown after the number; the rest are implied by the measure's name.
-_SUFFIX_UNITS = {"kg": " kg", "years": " years", "months": " months"}
+_SUFFIX_UNITS = {
+    "kg": " kg",
+    "years": " years",
+    "months": " months",
+    "rounds": " rounds",
+    "investigations per week": " a week",
+}
 
 
 def format_number(value: float) -> str:
@@ -81,8 +87,15 @@ def paragraph_range(sources: list[str] | tuple[str, ...]) -> str:
     return f"{label} {', '.join(runs)}"
 
 
+#: First words that are names, kept capitalised mid-sentence.
+_PROPER_FIRST_WORDS = frozenset(
+    {"Prevent", "Pursue", "Protect", "Prepare", "Channel", "Black", "Targeted", "Operation", "Home", "West", "Regional"}
+)
+
+
 def lower_first(text: str) -> str:
-    """'Discussed at a Channel panel' -> 'discussed at a Channel panel' (keeps acronyms like 'SOC')."""
-    if len(text) > 1 and text[1].isupper():
+    """'Discussed at a Channel panel' -> 'discussed at a Channel panel'; names and acronyms stay as they are."""
+    first = text.split(" ", 1)[0]
+    if (len(text) > 1 and text[1].isupper()) or first in _PROPER_FIRST_WORDS:
         return text
     return text[:1].lower() + text[1:]

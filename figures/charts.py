@@ -24,6 +24,18 @@ _QUALIFIER_SYMBOLS = {
 }
 
 
+def label_room(labels: Sequence[str]) -> int:
+    """Pixels to the right of a bar chart for its longest outside label (about 9 px a character)."""
+    return 20 + 9 * max((len(t) for t in labels if t), default=0)
+
+
+def wrap_label(text: str, width: int = 16) -> str:
+    """A long category name over two or three lines (<br>), so narrow screens keep room for the bars."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, width)) if len(text) > width else text
+
+
 def empty_figure(message: str, height: int = 160) -> go.Figure:
     """A figure with no data: the message in words, no axes."""
     fig = new_figure(height)
@@ -94,7 +106,7 @@ def category_bars(
     if rows.empty:
         return empty_figure("No figures for this selection.")
     fig = new_figure(height=max(220, 60 * len(rows) + 80) if horizontal else 360)
-    names = rows[label].astype(str).tolist()
+    names = [wrap_label(n) for n in rows[label].astype(str)] if horizontal else rows[label].astype(str).tolist()
     common = dict(
         text=_labels(rows),
         textposition="outside",
@@ -106,8 +118,9 @@ def category_bars(
     if horizontal:
         fig.add_trace(go.Bar(x=rows["value"], y=names, orientation="h", **common))
         fig.update_yaxes(categoryorder="array", categoryarray=names[::-1])
-        # Room after the longest bar for its label ("more than 360").
-        fig.update_xaxes(showticklabels=False, showgrid=False, range=[0, float(rows["value"].max()) * 1.35])
+        # Room after the longest bar for its label ("more than 360"), whatever the screen width.
+        fig.update_xaxes(showticklabels=False, showgrid=False, range=[0, float(rows["value"].max()) * 1.05])
+        fig.update_layout(margin=dict(r=label_room(_labels(rows))))
     else:
         fig.add_trace(go.Bar(x=names, y=rows["value"], **common))
         fig.update_yaxes(rangemode="tozero")
@@ -131,6 +144,7 @@ def stacked_bars(
         return empty_figure("No figures for this selection.")
     cats = list(dict.fromkeys(rows[category].astype(str)))
     fig = new_figure(height=max(240, 56 * len(cats) + 100))
+    shown = [wrap_label(c) for c in cats]
     totals = rows[rows["breakdown"] == total].set_index(category).reindex(cats)
     scale = 100 / totals["value"] if as_share else 1
     for i, part in enumerate(parts):
@@ -141,7 +155,7 @@ def stacked_bars(
         ]
         fig.add_trace(
             go.Bar(
-                y=cats,
+                y=shown,
                 x=(sub["value"] * scale).fillna(0),
                 name=part,
                 orientation="h",
@@ -155,7 +169,7 @@ def stacked_bars(
         )
     fig.add_trace(
         go.Scatter(
-            y=cats,
+            y=shown,
             x=totals["value"] * scale,
             mode="text",
             text=[
@@ -169,9 +183,18 @@ def stacked_bars(
         )
     )
     fig.update_layout(barmode="stack")
-    fig.update_yaxes(categoryorder="array", categoryarray=cats[::-1])
+    fig.update_yaxes(categoryorder="array", categoryarray=shown[::-1])
+    # The totals are written after the bars: leave room for them in pixels, so narrow screens keep them.
+    # Labels that do not fit inside their segment are hidden (the figures are in the table and the hover).
+    fig.update_layout(
+        margin=dict(r=label_room(fig.data[-1].text)),
+        legend=dict(traceorder="normal"),
+        uniformtext=dict(minsize=11, mode="hide"),
+    )
     if as_share:
-        fig.update_xaxes(range=[0, 130], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", title_text="Share of the total")
+        fig.update_xaxes(
+            range=[0, 100.5], tickvals=[0, 25, 50, 75, 100], ticksuffix="%", title_text="Share of the total"
+        )
     else:
         fig.update_xaxes(showgrid=True, rangemode="tozero")
     return fig
@@ -247,8 +270,8 @@ def timeline(rows: pd.DataFrame) -> go.Figure:
         return empty_figure("No dated events for this selection.")
     fig = new_figure(height=max(260, 44 * len(rows) + 80))
     names = rows["measure"].astype(str).tolist()
-    last_day = max(rows["period_end"].max(), rows["period_start"].max())
-    ends = rows["period_end"].fillna(last_day)
+    # An open-ended period ("since the start of 2020") is a point at its start: no end is known.
+    ends = rows["period_end"].fillna(rows["period_start"])
     span = ends - rows["period_start"]
     loose = span > pd.Timedelta(days=31)
     hover = [
@@ -298,5 +321,6 @@ def timeline(rows: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_yaxes(categoryorder="array", categoryarray=list(dict.fromkeys(names))[::-1], showgrid=True)
-    fig.update_xaxes(showgrid=True, tickformat="%b %Y")
+    fig.update_xaxes(showgrid=True, tickformat="%b %Y", dtick="M3")
+    fig.update_layout(legend=dict(y=-0.12, yanchor="top", x=0), margin=dict(b=60))
     return fig

@@ -63,7 +63,7 @@ def for_presenting(fig: go.Figure) -> go.Figure:
         paper_bgcolor=PRESENT_BACKGROUND,
         plot_bgcolor=PRESENT_BACKGROUND,
         font=dict(color=PRESENT_TEXT, size=24),
-        legend=dict(font=dict(size=22, color=PRESENT_TEXT)),
+        legend=dict(font=dict(size=18, color=PRESENT_TEXT)),
         height=None,
         autosize=True,
     )

@@ -21,6 +21,7 @@ from data.queries import (
     filter_options,
     percent_text,
 )
+from sections.organised_crime import PLAIN_LABELS
 
 dash.register_page(
     __name__,
@@ -175,7 +176,7 @@ def what_changed(outcomes: pd.DataFrame) -> html.Section | None:
     changes = [
         compare_latest(
             table[(table["measure"] == m) & (table["strand"].astype(str) == s)],
-            label=m if not s else f"{s} disruptions",
+            label=PLAIN_LABELS.get(m, m) if not s else f"{s} disruptions",
         )
         for m, s in table[["measure", "strand"]].astype(str).drop_duplicates().itertuples(index=False)
     ]

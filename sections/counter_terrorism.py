@@ -46,8 +46,21 @@ def _gb_title(rows: pd.DataFrame) -> str:
     periods = ordered_periods(rows)
     v = rows.set_index("period")["value"]
     first, last = v[periods[0]], v[periods[-1]]
+    if len(periods) == 1:
+        return f"{first:g} terrorism-related arrests in Great Britain in {periods[0]}"
     verb = "fell" if last < first else "rose" if last > first else "stayed level"
     return f"Terrorism arrests in Great Britain {verb} from {first:g} in {periods[0]} to {last:g} in {periods[-1]}"
+
+
+def _prevent_title(rows: pd.DataFrame) -> str:
+    """'Prevent: more than 350 Prevent ambassadors; 27 Targeted Initiative Fund applications supported'."""
+    headline = ("Prevent ambassadors", "Targeted Initiative Fund applications supported")
+    parts = [
+        f"{format_value(v, str(u), str(q))} {lower_first(m)}"
+        for m, v, u, q in zip(rows["measure"], rows["value"], rows["unit"], rows["qualifier"], strict=True)
+        if v == v and m in headline
+    ]
+    return "Prevent: " + "; ".join(parts) if parts else "Prevent: standards, people and funding"
 
 
 def _plans_title(rows: pd.DataFrame) -> str:
@@ -115,18 +128,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             "ct-prevent",
             contest[contest["strand"].astype(str) == "Prevent"],
             filters,
-            title=lambda r: (
-                "Prevent: "
-                + "; ".join(
-                    f"{format_value(v, str(u), str(q))} {lower_first(m)}"
-                    for m, v, u, q, b in zip(
-                        r["measure"], r["value"], r["unit"], r["qualifier"], r["breakdown"], strict=True
-                    )
-                    if v == v
-                    and b in ("", "Total")
-                    and m in ("Prevent ambassadors", "Targeted Initiative Fund applications supported")
-                )
-            ),
+            title=_prevent_title,
             summary="Standards, people and funding for Prevent in the region.",
             facts=True,
             empty_title="Prevent",

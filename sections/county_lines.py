@@ -8,7 +8,7 @@ from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import Filters
 from figures.chart import Chart, build_chart
-from figures.charts import category_bars, timeline
+from figures.charts import category_bars
 
 SLUG = "county-lines"
 NAME = "County lines"
@@ -30,7 +30,8 @@ def _results_title(rows: pd.DataFrame) -> str:
 
 
 def _context_title(rows: pd.DataFrame, where: str) -> str:
-    return f"{where}: {len(rows)} figures from {rows['period'].nunique()} dated reports"
+    figures, reports = len(rows), rows["period"].nunique()
+    return f"{where}: {figures} figure{'s' if figures != 1 else ''} from {reports} dated report{'s' if reports != 1 else ''}"
 
 
 def charts(store: DataStore, filters: Filters) -> list[Chart]:
@@ -70,7 +71,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             title=lambda r: _context_title(r, "West Midlands operations"),
             summary="Dated results of local operations and weeks of action, from public sources other than the "
             "board paper. They cover different periods, so they are points, not a trend.",
-            figure=timeline,
+            facts=True,
             caveats=["Periods differ from report to report; do not add the figures together."],
             empty_title="West Midlands operations",
             context=True,

@@ -8,7 +8,7 @@ from data.formatting import format_value
 from data.loader import DataStore
 from data.queries import Filters, compare_latest, describe_change, ordered_periods, percent_text
 from figures.chart import Chart, build_chart
-from figures.charts import category_bars, period_bars
+from figures.charts import category_bars, label_room, period_bars
 
 SLUG = "organised-crime"
 NAME = "Organised crime"
@@ -20,6 +20,13 @@ INTRO = (
 DESCRIPTION = "The regional organised crime unit's outcomes year on year, its teams and its budget."
 DATASETS = ("rocu_outcomes", "rocu_disruptions", "rocu_explanations", "rocu_capabilities", "rocu_funding")
 JUSTICE = ("Arrested", "Charged", "Convicted")
+#: The table's measure names as the subject of a sentence ("People arrested fell 27%").
+PLAIN_LABELS = {
+    "Arrested": "People arrested",
+    "Charged": "People charged",
+    "Convicted": "People convicted",
+    "Safeguarded": "People safeguarded",
+}
 NOW = "At the paper's date"
 YEAR_EARLIER = "Same point a year earlier"
 DRUGS = ("Cocaine seized", "Heroin seized", "Other Class A seized", "Other Class B seized")
@@ -32,7 +39,11 @@ def compare_title(rows: pd.DataFrame, measures: tuple[str, ...] | None = None) -
     """
     table = rows[rows["source"] != "para 89"]
     measures = measures or tuple(dict.fromkeys(table["measure"]))
-    changes = [compare_latest(table[table["measure"] == m]) for m in measures if m in set(table["measure"])]
+    changes = [
+        compare_latest(table[table["measure"] == m], label=PLAIN_LABELS.get(m, m))
+        for m in measures
+        if m in set(table["measure"])
+    ]
     if not changes:
         return ""
     with_pct = [c for c in changes if c.percent is not None]
@@ -52,7 +63,7 @@ def compare_summary(rows: pd.DataFrame) -> str:
         return f"Figures for {periods[0]}." if periods else ""
     parts = []
     for m in dict.fromkeys(table["measure"]):
-        c = compare_latest(table[table["measure"] == m])
+        c = compare_latest(table[table["measure"] == m], label=PLAIN_LABELS.get(m, m))
         pct = percent_text(c)
         parts.append(
             f"{c.label}: {format_value(c.before, c.unit, 'exact')} then {format_value(c.after, c.unit, c.qualifier)}"
@@ -115,20 +126,24 @@ def _lead_support_figure(rows: pd.DataFrame):
         return fig
     bar = fig.data[0]
     bar.text = [
-        f"{text} ({format_value(changes[b], 'percent change', 'exact')} stated)" if b in changes.index else text
+        f"{text} ({format_value(changes[b], 'percent change', 'exact')})" if b in changes.index else text
         for text, b in zip(bar.text, bar.y, strict=True)
     ]
     if "ROCUWM support" in list(bar.y) and (counts["series_break"] == "yes").any():
+        # Under the bars, from the left edge of the plot: the support figure is not like for like.
         fig.add_annotation(
-            y="ROCUWM support",
+            xref="paper",
+            yref="paper",
             x=0,
+            y=0,
+            yshift=-8,
             xanchor="left",
-            yshift=-30,
-            text="Recording of support activity changed: not a fall in activity (para 87)",
+            yanchor="top",
+            text="Support: recording<br>changed (para 87)",
             showarrow=False,
-            font=dict(size=13),
+            font=dict(size=12),
         )
-    fig.update_xaxes(range=[0, max(counts["value"]) * 1.45])
+    fig.update_layout(margin=dict(r=label_room(bar.text), b=55))
     return fig
 
 
@@ -280,7 +295,9 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             caps[caps["category"] != "SOCU"],
             filters,
             title="The specialist teams' caseloads and results",
-            summary="Figures for the economic crime, cyber crime, technical intelligence and communications data teams.",
+            summary="RECU is the Regional Economic Crime Unit; RCCU the Regional Cyber Crime Unit, with RDOT, its dark "
+            "web team; TIDU the Technical Intelligence Development Unit; CDIU the Communications Data "
+            "Investigation Unit.",
             facts_by_category=True,
             empty_title="The specialist teams' caseloads and results",
         ),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data.formatting import lower_first
 from data.loader import DataStore
 from data.queries import Filters
 from figures.chart import Chart, build_chart
@@ -27,7 +26,9 @@ def _timeline_title(rows) -> str:
     precise = rows[(rows["period_end"] - rows["period_start"]) <= pd.Timedelta(days=31)]
     ordered = (precise if not precise.empty else rows).sort_values("period_start")
     first, last = ordered.iloc[0], ordered.iloc[-1]
-    return f"{len(rows)} dated events, from {lower_first(first['measure'])} ({first['period']}) to {lower_first(last['measure'])} ({last['period']})"
+    if len(rows) == 1:
+        return f"{first['measure']} ({first['period']})"
+    return f"{len(rows)} dated events, from '{first['measure']}' ({first['period']}) to '{last['measure']}' ({last['period']})"
 
 
 def charts(store: DataStore, filters: Filters) -> list[Chart]:

@@ -29,12 +29,19 @@ def _series_title(rows: pd.DataFrame, what: str) -> str:
     v = rows.set_index("period")
     first, last = v.loc[periods[0]], v.loc[periods[-1]]
     high = rows.loc[rows["value"].idxmax()]
+    if len(periods) == 1:
+        return f"{what}: {format_value(first['value'], 'referrals', str(first['qualifier']))} in {periods[0]}"
     text = (
         f"{what} went from {format_value(first['value'], 'referrals', str(first['qualifier']))} in {periods[0]} "
         f"to {format_value(last['value'], 'referrals', str(last['qualifier']))} in {periods[-1]}"
     )
     if high["period"] == periods[-1] and len(periods) > 2:
-        text += ", the highest in the series"
+        # Not "the highest" when the latest year is counted a new way (series break).
+        text += (
+            ", the highest recorded, though counted a new way that year"
+            if str(last["series_break"]) == "yes"
+            else ", the highest in the series"
+        )
     return text
 
 

@@ -69,9 +69,12 @@ def _regions_title(rows: pd.DataFrame) -> str:
     arrests = rows[rows["measure"] == "Arrested"].sort_values("value", ascending=False)
     if arrests.empty:
         return "Regional results at July 2020"
+    if len(arrests) == 1:
+        only = arrests.iloc[0]
+        return f"At July 2020 {only['force']} had made {only['value']:g} arrests"
     wm = arrests[arrests["force"] == "West Midlands region"]
     if wm.empty:
-        return f"At July 2020, {arrests.iloc[0]['force']} had made the most arrests"
+        return f"At July 2020 {arrests.iloc[0]['force']} had made the most arrests of the areas shown"
     rank = list(arrests["force"]).index("West Midlands region") + 1
     return f"At July 2020 the West Midlands region had made {wm.iloc[0]['value']:g} arrests, {_ordinal(rank)} of {len(arrests)} areas reported"
 
@@ -156,7 +159,11 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
                 + "."
             ),
             figure=lambda r: category_bars(r.sort_values("value", ascending=False), label="force"),
-            caveats=["Figures reported at the time by each region, mostly through local news; not a league table."],
+            caveats=[
+                "Figures reported at the time by each region, mostly through local news; not a league table.",
+                "Greater Manchester Police is a force within the North West region, so its arrests are part of "
+                "the North West's.",
+            ],
             empty_title="Regional results at July 2020",
             context=True,
         ),

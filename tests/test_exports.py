@@ -38,7 +38,7 @@ def test_png_is_presentation_sized(export_client):
 def test_svg_has_title_source_and_caveat_drawn_in(export_client):
     svg = export_client.get(JUSTICE + ".svg").get_data(as_text=True)
     assert svg.lstrip().startswith("<svg") and 'width="1600"' in svg and 'height="900"' in svg
-    assert "Arrested fell 27% to 560" in svg
+    assert "People arrested fell 27% to 560" in svg
     assert "SPR update to the board, para 88" in svg
     disruptions = export_client.get("/export/chart/organised-crime/rocu-disruptions.svg").get_data(as_text=True)
     assert "Caveat: Includes support disruptions" in disruptions

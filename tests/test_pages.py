@@ -7,6 +7,7 @@ import itertools
 import dash
 import pytest
 from dash.development.base_component import Component
+from dash.exceptions import PreventUpdate
 
 from components import filters as filter_ids
 from components.filters import clear_filters, filters_to_url
@@ -156,6 +157,11 @@ def test_filters_to_url_callback():
     )
     assert filters_to_url(1, "all", "all", "all") == ""
     assert clear_filters(1) == ""
+    for not_pressed in (None, 0):
+        with pytest.raises(PreventUpdate):
+            filters_to_url(not_pressed, "all", "Pursue", "all")
+        with pytest.raises(PreventUpdate):
+            clear_filters(not_pressed)
     assert Filters.from_query({"strand": ["Pursue"]}).strand == "Pursue"
 
 
