@@ -45,7 +45,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         use_pages=True,
         pages_folder=str(ROOT / "pages"),
         assets_folder=str(ROOT / "assets"),
-        assets_ignore=r"vendor/.*",
+        # Dash matches this against file names only; Bootstrap is linked first, below.
+        assets_ignore=r"^bootstrap\.min\.css$",
         external_stylesheets=["/assets/vendor/bootstrap.min.css"],
         title=APP_TITLE,
         update_title=None,

@@ -12,6 +12,7 @@ from dash import html
 
 from components.chart_card import chart_card
 from components.filters import filter_bar
+from components.glossary import glossary_box
 from data.loader import get_store
 from data.queries import ALL, Filters, filter_options
 
@@ -99,6 +100,7 @@ def dashboard_page(section: ModuleType, query: Mapping[str, object]) -> html.Div
         [
             html.H1(section.TITLE),
             html.P(section.INTRO, className="lead"),
+            glossary_box(),
             filter_bar(filter_options(rows, filters), filters),
             html.P(notice, className="filter-notice", role="status") if notice else None,
             pack_links(section.SLUG, filters),

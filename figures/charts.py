@@ -6,6 +6,7 @@ An empty frame gives a figure that says so in words, with no axes.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import pandas as pd
@@ -204,38 +205,54 @@ def trend_lines(
     rows: pd.DataFrame,
     series: str = "breakdown",
     breaks: pd.DataFrame | None = None,
+    periods: Sequence[str] | None = None,
 ) -> go.Figure:
     """Lines over periods (x in time order), one per ``series`` value.
 
-    Figures that are lower bounds or near values get an open marker and say so on hover.
-    ``breaks`` (rows with a period and value_text) are drawn as dashed vertical lines.
+    ``periods`` fixes the axis (so a year with no figure shows as a gap); by default it is the
+    periods in ``rows``. A line is not drawn across a row marked as a series break: the figures
+    either side are not comparable. Lower bounds and near values get open markers.
+    ``breaks`` (rows with a period and a name) are drawn as dashed vertical lines.
     """
     rows = rows[rows["value"].notna()]
     if rows.empty:
         return empty_figure("No figures for this selection.")
-    periods = ordered_periods(rows)
+    present = set(rows["period"])
+    periods = (
+        [p for p in periods if p in present or _between(p, periods, present)] if periods else ordered_periods(rows)
+    )
     fig = new_figure(height=400)
     for i, (name, sub) in enumerate(rows.groupby(rows[series].astype(str), sort=False)):
-        # Every period on the axis, so a year with no figure is a gap in the line, not a bridge.
         sub = sub.set_index("period").reindex(periods)
-        symbols = [_QUALIFIER_SYMBOLS.get(str(q), "circle") for q in sub["qualifier"].fillna("exact")]
         colour = OKABE_ITO[i % len(OKABE_ITO)]
-        fig.add_trace(
-            go.Scatter(
-                x=list(sub.index),
-                y=sub["value"],
-                name=name,
-                mode="lines+markers",
-                line=dict(color=colour, width=3),
-                marker=dict(size=10, symbol=symbols, color=colour, line=dict(color=OUTLINE, width=1)),
-                text=[
-                    format_value(v, str(u), str(q)) if v == v else ""
-                    for v, u, q in zip(sub["value"], sub["unit"], sub["qualifier"], strict=True)
-                ],
-                connectgaps=False,
-                hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
+        # Segments: a new one starts at each series break, so no line joins figures counted differently.
+        starts = [k for k, flag in enumerate(sub["series_break"].fillna("")) if flag == "yes" and k > 0]
+        bounds = [0, *starts, len(periods)]
+        for j, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+            seg = sub.iloc[lo:hi]
+            fig.add_trace(
+                go.Scatter(
+                    x=list(seg.index),
+                    y=seg["value"],
+                    name=name,
+                    legendgroup=name,
+                    showlegend=j == 0,
+                    mode="lines+markers",
+                    line=dict(color=colour, width=3),
+                    marker=dict(
+                        size=11,
+                        symbol=[_QUALIFIER_SYMBOLS.get(str(q), "circle") for q in seg["qualifier"].fillna("exact")],
+                        color=colour,
+                        line=dict(color=colour if j else OUTLINE, width=2 if j else 1),
+                    ),
+                    text=[
+                        format_value(v, str(u), str(q)) if v == v else ""
+                        for v, u, q in zip(seg["value"], seg["unit"], seg["qualifier"], strict=True)
+                    ],
+                    connectgaps=False,
+                    hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
+                )
             )
-        )
     if breaks is not None and not breaks.empty:
         shown = breaks[breaks["period"].isin(periods)]
         for k, (period, group) in enumerate(shown.groupby("period", sort=False)):
@@ -256,6 +273,12 @@ def trend_lines(
     fig.update_yaxes(rangemode="tozero")
     fig.update_layout(showlegend=rows[series].nunique() > 1)
     return fig
+
+
+def _between(period: str, periods: Sequence[str], present: set[str]) -> bool:
+    """Whether ``period`` lies between the first and last periods that have figures."""
+    idx = [k for k, p in enumerate(periods) if p in present]
+    return bool(idx) and idx[0] <= list(periods).index(period) <= idx[-1]
 
 
 def timeline(rows: pd.DataFrame) -> go.Figure:

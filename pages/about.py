@@ -6,6 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+from components.glossary import glossary_list
 from components.tables import scrollable
 from data.formatting import paragraph_range
 from data.loader import get_store
@@ -17,33 +18,6 @@ dash.register_page(
     title="About the data – SPR Board Dashboard",
     description="Every dataset behind the dashboard, its sources, definitions and caveats.",
     order=7,
-)
-
-GLOSSARY = (
-    (
-        "Disruption",
-        "Action by the regional organised crime unit that reduces, for a time, the ability of an "
-        "organised crime group or person to offend, or that lessens a threat or vulnerability.",
-    ),
-    (
-        "Lead and support",
-        "A lead disruption is one the unit ran itself; a support disruption is one where it helped a "
-        "force or another agency.",
-    ),
-    ("Handle", "The user name by which someone was known on the EncroChat phone network."),
-    (
-        "Channel",
-        "The multi-agency programme that supports people judged at risk of being drawn into "
-        "terrorism. A Prevent referral may be discussed at a Channel panel and adopted as a case.",
-    ),
-    (
-        "CONTEST and the 4Ps",
-        "The UK's counter-terrorism strategy, in four strands: Pursue (stop attacks), Prevent (stop "
-        "people becoming terrorists), Protect (strengthen defences) and Prepare (lessen the impact).",
-    ),
-    ("County line", "A phone line used to sell drugs from a city into other areas, often by exploiting young people."),
-    ("ROCUWM", "The Regional Organised Crime Unit for the West Midlands region."),
-    ("CTP WMCTU", "Counter Terrorism Policing West Midlands, the regional counter terrorism unit."),
 )
 
 CAVEATS = (
@@ -132,10 +106,7 @@ def layout(**_query: str) -> html.Div:
             html.P("Open a dataset to see every figure with its source and notes, or download it."),
             datasets_table(),
             html.H2("Terms used", className="h4 mt-4"),
-            html.Dl(
-                [item for term, text in GLOSSARY for item in (html.Dt(term), html.Dd(text))],
-                className="glossary",
-            ),
+            glossary_list(),
             html.H2("Caveats", className="h4 mt-4"),
             html.Ul([html.Li(c) for c in CAVEATS]),
             html.H2("For analysts", className="h4 mt-4"),

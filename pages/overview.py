@@ -7,6 +7,7 @@ import pandas as pd
 from dash import html
 
 from components.filters import filter_bar
+from components.glossary import glossary_box
 from components.page import filter_notice, safe_layout
 from components.tiles import Headline, Tile, tile_grid
 from data.formatting import format_value, paragraph_range
@@ -243,6 +244,7 @@ def layout(**query: str) -> html.Div:
                 "as stated in the paper.",
                 className="lead",
             ),
+            glossary_box(),
             filter_bar(filter_options(rows, filters), filters),
             html.P(notice, className="filter-notice", role="status") if notice else None,
             changed,

@@ -6,7 +6,7 @@ import pandas as pd
 
 from data.formatting import format_value, lower_first
 from data.loader import DataStore
-from data.queries import Filters, ordered_periods
+from data.queries import ALL, Filters, ordered_periods
 from figures.chart import Chart, build_chart
 from figures.charts import trend_lines
 
@@ -108,6 +108,8 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
     paper = store.dataset("ct_contest")
     para_38 = paper[paper["source"] == "para 38"]
     total = _series(prevent, "Referrals")
+    # Every year of the national series on the axis, so a year with no public figure shows as a gap.
+    axis = ordered_periods(total) if filters.period == ALL else None
     out = [
         build_chart(
             "ref-total",
@@ -117,7 +119,9 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             summary=lambda r: (
                 _summary(r, "measure") + " An open triangle marks a figure the source gives only as 'over'."
             ),
-            figure=lambda r: trend_lines(r, series="measure", breaks=_breaks(breaks, "data source", "COVID")),
+            figure=lambda r: trend_lines(
+                r, series="measure", breaks=_breaks(breaks, "data source", "COVID"), periods=axis
+            ),
             caveats=_break_caveats(_breaks(breaks, "data source", "COVID", "Revisions")),
             empty_title="Referrals to Prevent",
             context=True,
@@ -128,7 +132,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             filters,
             title=lambda r: _top_title(r, "made the most referrals"),
             summary=lambda r: _summary(r, "breakdown"),
-            figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "data source")),
+            figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "data source"), periods=axis),
             caveats=["Not every sector is published every year; gaps are years with no public figure."],
             empty_title="Referrals by referring sector",
             context=True,
@@ -139,7 +143,9 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             filters,
             title=_channel_title,
             summary=lambda r: _summary(r, "measure"),
-            figure=lambda r: trend_lines(r, series="measure", breaks=_breaks(breaks, "Channel", "data source")),
+            figure=lambda r: trend_lines(
+                r, series="measure", breaks=_breaks(breaks, "Channel", "data source"), periods=axis
+            ),
             caveats=[
                 "Until 2017/18 the published count was people who received Channel support; from 2018/19 it is "
                 "people adopted as a Channel case. The two are different measures."
@@ -153,7 +159,9 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             filters,
             title=lambda r: _top_title(r, "was the most common concern"),
             summary=lambda r: _summary(r, "breakdown"),
-            figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "concern", "data source")),
+            figure=lambda r: trend_lines(
+                r, series="breakdown", breaks=_breaks(breaks, "concern", "data source"), periods=axis
+            ),
             caveats=_break_caveats(_breaks(breaks, "concern", "data source")),
             empty_title="Referrals by type of concern",
             context=True,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -230,26 +232,35 @@ YEARS = [f"{y}/{y - 2000 + 1}" for y in range(2015, 2025)]
 
 def test_trend_lines_national_referrals(referrals):
     fig = trend_lines(referrals)
-    assert len(fig.data) == 1
-    (line,) = fig.data
-    assert list(line.x) == YEARS
+    # 2024/25 is a series break (a new data source): its point is not joined to the line before it.
+    before, after = fig.data
+    assert before.name == after.name == "All" and before.showlegend and not after.showlegend
+    assert list(before.x) == YEARS[:-1] and list(after.x) == ["2024/25"]
     assert list(fig.layout.xaxis.categoryarray) == YEARS
     values = referrals.set_index("period")["value"]
-    assert floats(line.y) == [values[p] for p in YEARS]
-    assert line.y[0] == 7631 and line.y[-1] == 8778
-    symbols = list(line.marker.symbol)
+    assert floats(before.y) + floats(after.y) == [values[p] for p in YEARS]
+    assert before.y[0] == 7631 and after.y[-1] == 8778
+    symbols = list(before.marker.symbol)
     more_than = YEARS.index("2017/18")
-    assert all(symbols[i] != symbols[more_than] for i in range(len(YEARS)) if i != more_than)
+    assert all(symbols[i] != symbols[more_than] for i in range(len(YEARS) - 1) if i != more_than)
     assert len(set(symbols) - {symbols[more_than]}) == 1
-    assert line.text[more_than] == "more than 7,300"
-    assert line.text[0] == "7,631"
+    assert symbols[more_than].endswith("-open")
+    assert before.text[more_than] == "more than 7,300"
+    assert before.text[0] == "7,631"
     assert fig.layout.showlegend is False
     check_small_and_themed(fig)
 
 
 def test_trend_lines_order_whatever_the_row_order(referrals):
     fig = trend_lines(referrals.sample(frac=1, random_state=3))
-    assert list(fig.data[0].x) == YEARS
+    assert [x for t in fig.data for x in t.x] == YEARS
+
+
+def test_trend_lines_axis_shows_years_without_figures_as_gaps(referrals):
+    without_2019 = referrals[referrals["period"] != "2019/20"]
+    fig = trend_lines(without_2019, periods=YEARS)
+    assert list(fig.layout.xaxis.categoryarray) == YEARS
+    assert math.isnan(fig.data[0].y[YEARS.index("2019/20")])
 
 
 def test_trend_lines_breaks_drawn(referrals, breaks):
@@ -285,16 +296,21 @@ def test_trend_lines_one_line_per_series(store):
         (rows["measure"] == "Referrals by type of concern") & (rows["force"].astype(str) == "England and Wales")
     ]
     fig = trend_lines(rows)
-    assert sorted(t.name for t in fig.data) == sorted(set(rows["breakdown"]))
+    assert sorted(t.name for t in fig.data if t.showlegend) == sorted(set(rows["breakdown"]))
     assert fig.layout.showlegend is (len(fig.data) > 1)
     periods = ordered_periods(rows)
-    for trace in fig.data:
-        # Each line runs over the periods in time order; a year with no figure is a gap (NaN).
-        assert list(trace.x) == [p for p in periods if p in list(trace.x)]
-        data = rows[rows["breakdown"] == trace.name].set_index("period")["value"]
-        drawn = {x: y for x, y in zip(trace.x, trace.y, strict=True) if y == y}
+    for name in set(rows["breakdown"]):
+        # Each line runs over the periods in time order (split only at series breaks);
+        # a year with no figure is a gap (NaN), never bridged.
+        segments = [t for t in fig.data if t.name == name]
+        xs = [x for t in segments for x in t.x]
+        assert xs == [p for p in periods if p in xs]
+        data = rows[rows["breakdown"] == name].set_index("period")["value"]
+        drawn = {x: y for t in segments for x, y in zip(t.x, t.y, strict=True) if y == y}
         assert drawn == data.to_dict()
-        assert trace.connectgaps is not True
+        assert all(t.connectgaps is not True for t in segments)
+        breaks = set(rows.loc[(rows["breakdown"] == name) & (rows["series_break"] == "yes"), "period"])
+        assert {t.x[0] for t in segments[1:]} <= breaks
     check_small_and_themed(fig)
 
 

@@ -48,6 +48,8 @@ def test_bootstrap_is_served_locally(base_url):
     assert "Bootstrap" in body[:200]
     _, _, page = get(base_url + "/")
     assert "cdn" not in page.lower()
+    assert page.count("bootstrap.min.css") == 1, "Bootstrap is linked once, before the site's own styles"
+    assert page.index("bootstrap.min.css") < page.index("/assets/app.css")
 
 
 def test_refuses_to_start_on_invalid_data(data_copy):
