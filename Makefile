@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= $(or $(SPR_HOST),127.0.0.1)
 PORT ?= $(or $(SPR_PORT),8050)
 
-.PHONY: run test install install-test browser validate lint format clean bench-exports
+.PHONY: run test install install-test browser validate lint format clean bench-exports bench-lighthouse
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -58,6 +58,10 @@ test: install-test lint
 # How long chart images, data files and the board pack take to export (a report, not a test).
 bench-exports: install browser
 	$(PY) bench/export_timing.py
+
+# Lighthouse scores for every page (npm's lighthouse via npx, with Debian's Chromium).
+bench-lighthouse: install-test
+	$(PY) bench/lighthouse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache node_modules

@@ -1,0 +1,86 @@
+"""Benchmark: Lighthouse scores (accessibility, best practices, performance) for every page.
+
+Runs npm's `lighthouse` (via npx, pinned to major 12) with Debian's Chromium against the app
+served by gunicorn on a free loopback port, and writes bench/results/lighthouse.md.
+Targets (issue 5): accessibility 100, best practices at least 95. Reported, not asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.live_server import running_app  # noqa: E402
+
+PAGES = (
+    "/",
+    "/counter-terrorism",
+    "/public-order",
+    "/organised-crime",
+    "/venetic",
+    "/county-lines",
+    "/referral-trends",
+    "/about",
+    "/accessibility",
+    "/present/organised-crime-1",
+)
+FLAGS = (
+    "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --no-first-run"
+)
+COMMAND = (
+    "npx --yes lighthouse@12 URL --chrome-path=/usr/bin/chromium "
+    f'--chrome-flags="{FLAGS}" --output=json --preset=desktop '
+    "--only-categories=accessibility,best-practices,performance"
+)
+
+
+def run(url: str) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report.json"
+        cmd = COMMAND.replace("URL", url) + f" --output-path={out} --quiet"
+        subprocess.run(cmd, shell=True, check=True, timeout=240, cwd=tmp)
+        report = json.loads(out.read_text())
+    return {k: round(v["score"] * 100) for k, v in report["categories"].items()}
+
+
+def main() -> int:
+    rows = []
+    with running_app() as base:
+        for path in PAGES:
+            scores = run(base + path)
+            rows.append((path, scores))
+            print(path, scores, flush=True)
+    lines = [
+        "# Lighthouse scores",
+        "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}",
+        "- Desktop preset, app under gunicorn (2 workers) on loopback, Debian's Chromium.",
+        f"- Command: `{COMMAND}`",
+        "- Targets: accessibility 100, best practices at least 95. Performance is issue 6's work.",
+        "",
+        "| Page | Accessibility | Best practices | Performance |",
+        "|---|---:|---:|---:|",
+    ]
+    lines += [
+        f"| `{p}` | {s.get('accessibility')} | {s.get('best-practices')} | {s.get('performance')} |" for p, s in rows
+    ]
+    report = "\n".join(lines) + "\n"
+    out = ROOT / "bench" / "results" / "lighthouse.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report, encoding="utf-8")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
