@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers dbc's components)
+from flask import Response, request
 
 from api.routes import register_api
 from components.shell import APP_TITLE, shell
@@ -54,9 +55,23 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     )
     app.index_string = INDEX_STRING
     app.layout = shell
+    app.server.after_request(_not_found_status)
     register_api(app.server, get_store)
     app.server.register_blueprint(create_exports(get_store))
     return app
+
+
+def _not_found_status(response: Response) -> Response:
+    """The page shell for an address that is no page answers 404 (it still shows the 'not found' page)."""
+    if request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html":
+        path = request.path.strip("/")
+        if not path.startswith(("_dash", "assets", "_favicon", "api", "export")):
+            from dash._pages import _path_to_page  # Dash's own page lookup
+
+            page, _ = _path_to_page(path)
+            if not page:
+                response.status_code = 404
+    return response
 
 
 def _build() -> dash.Dash:

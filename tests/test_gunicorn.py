@@ -37,6 +37,17 @@ def test_api_through_gunicorn(base_url, store):
     assert ctype == "text/csv" and ",30.4," in body
 
 
+def test_unknown_page_is_a_404_with_the_not_found_page(base_url):
+    import urllib.error
+
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        get(base_url + "/no-such-page")
+    assert caught.value.code == 404
+    assert '<html lang="en-GB">' in caught.value.read().decode()
+    for path in ("/", "/organised-crime", "/data/operation_venetic", "/present/venetic-1", "/about"):
+        assert get(base_url + path)[0] == 200, path
+
+
 def test_two_workers_answer_alike(base_url):
     bodies = {get(base_url + "/api/v1/datasets/operation_venetic.json")[2] for _ in range(8)}
     assert len(bodies) == 1
