@@ -3,8 +3,6 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-HOST ?= $(or $(SPR_HOST),127.0.0.1)
-PORT ?= $(or $(SPR_PORT),8050)
 
 .PHONY: run test install install-test browser validate lint format clean bench-exports bench-lighthouse
 
@@ -42,7 +40,7 @@ validate: install
 	$(PY) -m data validate
 
 run: install validate
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --timeout 90 --access-logfile - app:server
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py app:server
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -15,6 +15,7 @@ from components.shell import APP_TITLE, shell
 from data.loader import get_store
 from data.validation import DataError
 from exports.routes import create_blueprint as create_exports
+from security import harden
 from settings import Settings, configure_logging, get_settings
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,11 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         title=APP_TITLE,
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        compress=True,
     )
     app.index_string = INDEX_STRING
     app.layout = shell
+    harden(app)
     app.server.after_request(_not_found_status)
     register_api(app.server, get_store)
     app.server.register_blueprint(create_exports(get_store))

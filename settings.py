@@ -33,6 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
         "Folder holding datasets.csv and the dataset CSV files (relative to the project).",
     ),
     Setting("SPR_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
+    Setting("SPR_WORKERS", "auto", "Number of gunicorn workers; auto is twice the CPUs plus one."),
 )
 
 
@@ -42,6 +43,8 @@ class Settings:
     port: int
     data_dir: Path
     log_level: str
+    #: 0 means "work it out from the CPU count".
+    workers: int = 0
 
 
 class SettingsError(ValueError):
@@ -61,10 +64,17 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
     level = values["SPR_LOG_LEVEL"].upper()
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
         raise SettingsError(f"SPR_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
+    workers_text = values["SPR_WORKERS"].lower()
+    if workers_text == "auto":
+        workers = 0
+    elif workers_text.isdigit() and int(workers_text) > 0:
+        workers = int(workers_text)
+    else:
+        raise SettingsError(f"SPR_WORKERS must be 'auto' or a whole number above 0, not {values['SPR_WORKERS']!r}")
     data_dir = Path(values["SPR_DATA_DIR"])
     if not data_dir.is_absolute():
         data_dir = ROOT / data_dir
-    return Settings(host=values["SPR_HOST"], port=port, data_dir=data_dir, log_level=level)
+    return Settings(host=values["SPR_HOST"], port=port, data_dir=data_dir, log_level=level, workers=workers)
 
 
 def configure_logging(level: str) -> None:

@@ -78,3 +78,50 @@ def test_refuses_to_start_on_invalid_data(data_copy):
     assert "rocu_funding.csv: error: file is empty" in stderr
     assert "operation_venetic.csv, line 2, column 'force': error: 'Gotham'" in stderr
     assert "Traceback" not in stderr
+
+
+def test_runs_with_the_project_gunicorn_conf(tmp_path):
+    """`make run` uses gunicorn.conf.py: preloaded data, settings from SPR_*; it answers."""
+    import subprocess
+    import sys
+
+    from tests.live_server import ROOT, stop, wait_until_up
+
+    port = free_port()
+    env = {**__import__("os").environ, "SPR_PORT": str(port), "SPR_WORKERS": "2"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_up(proc, f"http://127.0.0.1:{port}/api/v1/datasets")
+        status, _, body = get(f"http://127.0.0.1:{port}/api/v1/datasets/rocu_funding.json")
+        assert status == 200 and '"value":30.4' in body.replace(" ", "")
+    finally:
+        stop(proc)
+
+
+def test_preloaded_server_refuses_invalid_data(data_copy):
+    import os
+    import subprocess
+    import sys
+
+    from tests.live_server import ROOT
+
+    (data_copy / "rocu_funding.csv").write_text("")
+    env = {**os.environ, "SPR_PORT": str(free_port()), "SPR_WORKERS": "1", "SPR_DATA_DIR": str(data_copy)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode != 0
+    assert "rocu_funding.csv: error: file is empty" in proc.stderr
+    assert "Traceback" not in proc.stderr

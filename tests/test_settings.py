@@ -38,3 +38,12 @@ def test_every_setting_is_documented_in_the_readme():
     for setting in SETTINGS:
         assert f"`{setting.name}`" in readme, setting.name
         assert setting.default in readme, setting.name
+
+
+def test_workers_setting():
+    assert get_settings({}).workers == 0
+    assert get_settings({"SPR_WORKERS": "3"}).workers == 3
+    with pytest.raises(SettingsError, match="SPR_WORKERS"):
+        get_settings({"SPR_WORKERS": "lots"})
+    with pytest.raises(SettingsError, match="SPR_WORKERS"):
+        get_settings({"SPR_WORKERS": "0"})

@@ -1,0 +1,26 @@
+"""gunicorn settings for the dashboard (`gunicorn -c gunicorn.conf.py app:server`, as `make run` does).
+
+Bind address, port and worker count come from the SPR_* settings (settings.py).
+"""
+
+import multiprocessing
+
+from settings import get_settings
+
+_settings = get_settings()
+
+bind = f"{_settings.host}:{_settings.port}"
+workers = _settings.workers or multiprocessing.cpu_count() * 2 + 1
+# Load the data once in the master; workers share it (copy on write) and all answer alike.
+preload_app = True
+# The board pack can take about 10 s to draw; nothing should take 90.
+timeout = 90
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, staggered, so no long-lived worker holds on to memory.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
+errorlog = "-"
+loglevel = _settings.log_level.lower()
