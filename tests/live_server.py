@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -32,21 +33,30 @@ def start_gunicorn(port: int, env: dict[str, str] | None = None, workers: int = 
         str(workers),
         "app:server",
     ]
-    return subprocess.Popen(
+    # The server's output goes to a file: an unread pipe fills up and blocks the server.
+    log = tempfile.NamedTemporaryFile("w+", prefix="spr-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
+    proc = subprocess.Popen(
         cmd,
         cwd=ROOT,
         env={**os.environ, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         text=True,
     )
+    proc.log_path = log.name
+    return proc
+
+
+def server_log(proc: subprocess.Popen) -> str:
+    """What the server has written so far."""
+    return Path(proc.log_path).read_text(encoding="utf-8", errors="replace")
 
 
 def wait_until_up(proc: subprocess.Popen, url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {proc.returncode}:\n{proc.stderr.read()}")
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}:\n{server_log(proc)}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return

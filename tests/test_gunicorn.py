@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from tests.live_server import free_port, running_app, start_gunicorn
+from tests.live_server import free_port, running_app, server_log, start_gunicorn
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +69,11 @@ def test_refuses_to_start_on_invalid_data(data_copy):
     venetic.write_text(venetic.read_text().replace(",West Midlands region,", ",Gotham,", 1))
     proc = start_gunicorn(free_port(), {"SPR_DATA_DIR": str(data_copy)}, workers=1)
     try:
-        _, stderr = proc.communicate(timeout=60)
+        proc.wait(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
+    stderr = server_log(proc)
     assert proc.returncode != 0
     assert "The data is not valid, so the dashboard will not start." in stderr
     assert "rocu_funding.csv: error: file is empty" in stderr
@@ -93,9 +94,8 @@ def test_runs_with_the_project_gunicorn_conf(tmp_path):
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_until_up(proc, f"http://127.0.0.1:{port}/api/v1/datasets")
