@@ -24,6 +24,12 @@
   document.addEventListener("fullscreenchange", function () {
     setTimeout(function () { resizePlots(); }, 50);
   });
+  // Printing: redraw the charts at the page's width, and back afterwards.
+  window.addEventListener("beforeprint", function () { resizePlots(); });
+  window.addEventListener("afterprint", function () { resizePlots(); });
+  if (window.matchMedia) {
+    window.matchMedia("print").addEventListener("change", function () { resizePlots(); });
+  }
 
   // Meeting mode: the slide carries its neighbours' addresses; keys move between them
   // without reloading the page (Dash follows the browser history).

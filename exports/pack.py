@@ -58,7 +58,19 @@ def figures_text(chart: Chart) -> str:
 
 
 def _images(sections: list[PackSection]) -> dict[int, bytes]:
-    return {id(c): to_image(export_figure(c), "png") for s in sections for c in s.charts}
+    """Plain chart images (the slide or page carries the title, source and caveats as text)."""
+    images = {}
+    for section in sections:
+        for chart in section.charts:
+            fig = export_figure(chart, annotated=False)
+            images[id(chart)] = to_image(fig, "png", height=fig.layout.height or HEIGHT)
+    return images
+
+
+def _image_size(png: bytes) -> tuple[int, int]:
+    import struct
+
+    return struct.unpack(">II", png[16:24])
 
 
 # --- PowerPoint --------------------------------------------------------------------------------
@@ -70,11 +82,17 @@ def build_pptx(sections: list[PackSection], filters: Filters, when: datetime) ->
     images = _images(sections)
 
     title = prs.slides.add_slide(prs.slide_layouts[0])
-    title.shapes.title.text = "Board pack: Strategic Policing Requirement"
-    title.placeholders[1].text = f"{BOARD}\n{PAPER}\nExported {when:%-d %B %Y}\nFilters: {filters_text(filters)}"
+    # The default template is 4:3: place its boxes across the 16:9 slide.
+    heading, subtitle = title.shapes.title, title.placeholders[1]
+    heading.left, heading.top, heading.width, heading.height = Inches(0.8), Inches(1.6), Inches(11.73), Inches(1.6)
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = Inches(0.8), Inches(3.4), Inches(11.73), Inches(2.6)
+    heading.text = "Board pack: Strategic Policing Requirement"
+    subtitle.text = f"{BOARD}\n{PAPER}\nExported {when:%-d %B %Y}\nFilters: {filters_text(filters)}"
     for section in sections:
         divider = prs.slides.add_slide(prs.slide_layouts[5])
-        divider.shapes.title.text = section.title
+        head = divider.shapes.title
+        head.left, head.top, head.width, head.height = Inches(0.7), Inches(0.6), Inches(11.93), Inches(1.3)
+        head.text = section.title
         box = divider.shapes.add_textbox(Inches(0.7), Inches(2.2), Inches(12), Inches(3))
         box.text_frame.word_wrap = True
         box.text_frame.text = section.intro
@@ -90,24 +108,30 @@ def build_pptx(sections: list[PackSection], filters: Filters, when: datetime) ->
 
 def _chart_slide(prs: Presentation, chart: Chart, png: bytes) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[5])
-    slide.shapes.title.text = chart.title
-    for p in slide.shapes.title.text_frame.paragraphs:
+    title = slide.shapes.title
+    title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(1.1)
+    title.text = chart.title
+    for p in title.text_frame.paragraphs:
         for r in p.runs:
             r.font.size = Pt(26)
-    slide.shapes.title.top, slide.shapes.title.height = Inches(0.2), Inches(1.1)
-    pic_width = Inches(10.4)
-    pic_height = Emu(int(pic_width * HEIGHT / WIDTH))
-    slide.shapes.add_picture(io.BytesIO(png), Inches(1.45), Inches(1.3), width=pic_width, height=pic_height)
-    box = slide.shapes.add_textbox(
-        Inches(0.6), Inches(7.15) - Inches(0.25 * (1 + len(chart.caveats))), Inches(12.1), Inches(0.6)
-    )
+    notes = [source_text(chart, short=True), *(f"Caveat: {c}" for c in chart.caveats)]
+    foot_height = Inches(0.3 * len(notes) + 0.1)
+    foot_top = prs.slide_height - foot_height - Inches(0.15)
+    # The picture fits between the title and the footer, keeping its shape.
+    top, bottom = Inches(1.35), foot_top - Inches(0.1)
+    width_px, height_px = _image_size(png)
+    box_w, box_h = Inches(12.33), bottom - top
+    scale = min(box_w / width_px, box_h / height_px)
+    pic_w, pic_h = Emu(int(width_px * scale)), Emu(int(height_px * scale))
+    slide.shapes.add_picture(io.BytesIO(png), Emu(int((prs.slide_width - pic_w) / 2)), top, width=pic_w, height=pic_h)
+    box = slide.shapes.add_textbox(Inches(0.5), foot_top, Inches(12.33), foot_height)
     frame = box.text_frame
     frame.word_wrap = True
-    frame.text = source_text(chart)
+    frame.text = notes[0]
     frame.paragraphs[0].runs[0].font.size = Pt(12)
-    for caveat in chart.caveats:
+    for line in notes[1:]:
         para = frame.add_paragraph()
-        para.text = f"Caveat: {caveat}"
+        para.text = line
         para.runs[0].font.size = Pt(12)
     slide.notes_slide.notes_text_frame.text = figures_text(chart)
 
@@ -132,13 +156,22 @@ def _fonts() -> tuple[str, str]:
     return "Helvetica", "Helvetica-Bold"
 
 
+def _pdf_image(png: bytes, max_w: float, max_h: float):
+    """The picture scaled to fit ``max_w`` x ``max_h`` points, keeping its shape."""
+    from reportlab.platypus import Image
+
+    width_px, height_px = _image_size(png)
+    scale = min(max_w / width_px, max_h / height_px)
+    return Image(io.BytesIO(png), width=width_px * scale, height=height_px * scale)
+
+
 def build_pdf(sections: list[PackSection], filters: Filters, when: datetime) -> bytes:
     from xml.sax.saxutils import escape
 
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
     regular, bold = _fonts()
     title_style = ParagraphStyle("title", fontName=bold, fontSize=18, leading=22, spaceAfter=6)
@@ -171,13 +204,13 @@ def build_pdf(sections: list[PackSection], filters: Filters, when: datetime) -> 
         for chart in section.charts:
             # Size the image so title, image, source and caveats fit on one page together.
             title_lines = len(chart.title) // 60 + 1
-            caveat_lines = sum(len(c) // 120 + 1 for c in [source_text(chart), *chart.caveats])
+            caveat_lines = sum(len(c) // 120 + 1 for c in [source_text(chart, short=True), *chart.caveats])
             height = min(img_h, page_h - 2 * margin - 16 * mm - 23 * title_lines - 13 * caveat_lines)
             block = [
                 Paragraph(escape(chart.title), title_style),
-                Image(io.BytesIO(images[id(chart)]), width=height * WIDTH / HEIGHT, height=height),
+                _pdf_image(images[id(chart)], img_w, height),
                 Spacer(1, 3 * mm),
-                Paragraph(escape(source_text(chart)), small_style),
+                Paragraph(escape(source_text(chart, short=True)), small_style),
             ]
             block += [Paragraph(escape(f"Caveat: {c}"), small_style) for c in chart.caveats]
             story += [PageBreak(), KeepTogether(block)]

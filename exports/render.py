@@ -12,6 +12,7 @@ import concurrent.futures
 import logging
 import textwrap
 import threading
+from urllib.parse import urlparse
 
 import plotly.graph_objects as go
 
@@ -37,15 +38,25 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width)) if text else ""
 
 
-def source_text(chart: Chart, label: bool = True) -> str:
-    """'Source: SPR update to the board, para 88' or the public pages' addresses, in one line."""
+def source_text(chart: Chart, label: bool = True, short: bool = False) -> str:
+    """'Source: SPR update to the board, para 88' or the public pages' addresses, in one line.
+
+    ``short`` names each public site once ('gov.uk (3 pages)') instead of every address.
+    """
     from data.formatting import paragraph_range
 
     sources = list(dict.fromkeys(chart.rows["source"].astype(str)))
     paras = paragraph_range(sources)
     urls = [s for s in sources if s.startswith(("http://", "https://"))]
     parts = [f"SPR update to the board, {paras}"] if paras else []
-    parts += urls
+    if short:
+        sites: dict[str, int] = {}
+        for url in urls:
+            site = urlparse(url).netloc.removeprefix("www.")
+            sites[site] = sites.get(site, 0) + 1
+        parts += [f"{site} ({n} pages)" if n > 1 else site for site, n in sites.items()]
+    else:
+        parts += urls
     prefix = ("Sources: " if len(parts) > 1 else "Source: ") if label else ""
     return prefix + "; ".join(parts)
 
@@ -76,18 +87,33 @@ def facts_figure(chart: Chart) -> go.Figure:
                 line_color="#b1b4b6",
                 font=dict(color=TEXT, size=16, family=FONT),
                 align="left",
-                height=32,
+                height=30,
             ),
         )
     )
     return fig
 
 
-def export_figure(chart: Chart) -> go.Figure:
-    """The chart's figure (or its facts as a table) with title, source and caveats drawn in."""
+def export_figure(chart: Chart, annotated: bool = True) -> go.Figure:
+    """The chart's figure (or its facts as a table) at export size.
+
+    ``annotated``: title, source and caveats drawn into the image (downloads). The board pack
+    puts them on the slide as text instead, so its images are plain.
+    """
     base = chart.figure if chart.figure is not None and not chart.facts else facts_figure(chart)
     fig = go.Figure(base)
-    footer = [_wrap(source_text(chart), 170)]
+    # Keep any room the chart made for its own outside labels (totals, "more than 360").
+    right = max(60, (base.layout.margin.r or 0) + 20)
+    height = HEIGHT
+    if chart.facts or chart.figure is None:
+        # A table image grows with its rows, so none is cut off.
+        height = max(HEIGHT, 260 + 34 * len(chart.rows))
+    if not annotated:
+        fig.update_layout(
+            width=WIDTH, height=height, margin=dict(l=60, r=right, t=60, b=60), font=dict(size=18), title=None
+        )
+        return fig
+    footer = [_wrap(source_text(chart, short=True), 170)]
     footer += [_wrap(f"Caveat: {c}", 170) for c in chart.caveats]
     if chart.context:
         footer.append("Context from public sources other than the board paper.")
@@ -95,7 +121,7 @@ def export_figure(chart: Chart) -> go.Figure:
     title_lines = _wrap(chart.title, 80).count("<br>") + 1
     fig.update_layout(
         width=WIDTH,
-        height=HEIGHT,
+        height=height,
         title=dict(
             text=_wrap(chart.title, 80),
             x=0.01,
@@ -103,12 +129,12 @@ def export_figure(chart: Chart) -> go.Figure:
             xref="container",
             # Plotly sizes a top-anchored title by its first line only, so the first line sits
             # 40 px down and the rest flow below it, above the legend.
-            y=1 - 40 / HEIGHT,
+            y=1 - 40 / height,
             yref="container",
             yanchor="top",
             font=dict(size=28, family=FONT, color=TEXT),
         ),
-        margin=dict(l=60, r=60, t=80 + 36 * title_lines, b=FOOTER_GAP + 22 * footer_lines + 20),
+        margin=dict(l=60, r=right, t=80 + 36 * title_lines, b=FOOTER_GAP + 22 * footer_lines + 20),
         font=dict(size=18),
     )
     fig.add_annotation(
@@ -185,4 +211,5 @@ def to_image(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT,
 
 
 def chart_image(chart: Chart, fmt: str) -> bytes:
-    return to_image(export_figure(chart), fmt)
+    fig = export_figure(chart)
+    return to_image(fig, fmt, height=fig.layout.height or HEIGHT)

@@ -62,19 +62,29 @@ def for_presenting(fig: go.Figure) -> go.Figure:
     out.update_layout(
         paper_bgcolor=PRESENT_BACKGROUND,
         plot_bgcolor=PRESENT_BACKGROUND,
-        font=dict(color=PRESENT_TEXT, size=24),
+        font=dict(color=PRESENT_TEXT, size=20),
         legend=dict(font=dict(size=18, color=PRESENT_TEXT)),
         height=None,
         autosize=True,
     )
-    out.update_xaxes(gridcolor="#4d4d4d", linecolor=PRESENT_TEXT, zerolinecolor=PRESENT_TEXT, tickfont=dict(size=22))
-    out.update_yaxes(gridcolor="#4d4d4d", linecolor=PRESENT_TEXT, zerolinecolor=PRESENT_TEXT, tickfont=dict(size=22))
-    out.update_traces(textfont=dict(size=22), selector=dict(type="bar"))
+    out.update_xaxes(gridcolor="#4d4d4d", linecolor=PRESENT_TEXT, zerolinecolor=PRESENT_TEXT, tickfont=dict(size=18))
+    out.update_yaxes(gridcolor="#4d4d4d", linecolor=PRESENT_TEXT, zerolinecolor=PRESENT_TEXT, tickfont=dict(size=18))
+    out.update_traces(textfont=dict(size=18), selector=dict(type="bar"))
     out.update_traces(marker_line_color=PRESENT_TEXT, selector=dict(type="bar"))
-    out.update_traces(textfont=dict(size=22, color=PRESENT_TEXT), selector=dict(type="scatter"))
+    out.update_traces(textfont=dict(size=18, color=PRESENT_TEXT), selector=dict(type="scatter"))
+    # Marks drawn in black (the palette's last colour) or with dark edges would vanish on black.
+    for trace in out.data:
+        marker = getattr(trace, "marker", None)
+        if marker is not None and isinstance(marker.color, str) and marker.color.lower() in ("#000000", "black"):
+            marker.color = PRESENT_TEXT
+        line = getattr(trace, "line", None)
+        if line is not None and isinstance(line.color, str) and line.color.lower() in ("#000000", "black"):
+            line.color = PRESENT_TEXT
+        if marker is not None and marker.line is not None and marker.line.color == OUTLINE:
+            marker.line.color = PRESENT_TEXT
     for shape in out.layout.shapes:
         shape.line.color = PRESENT_TEXT
     for note in out.layout.annotations:
         note.font.color = PRESENT_TEXT
-        note.font.size = 20
+        note.font.size = 16
     return out

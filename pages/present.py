@@ -70,8 +70,12 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
             figure=for_presenting(chart.figure),
             config={"displayModeBar": False, "responsive": True},
             className="presenter-graph",
+            style={"height": "calc(100vh - 18rem)", "minHeight": "16rem"},
         )
-    caveats = [html.Li(c) for c in chart.caveats]
+    # At most three caveats fit under a slide; the rest are on the page and in the exports.
+    caveats = [html.Li(c) for c in chart.caveats[:3]]
+    if len(chart.caveats) > 3:
+        caveats.append(html.Li(f"{len(chart.caveats) - 3} more caveats on the page ({section.TITLE})."))
     return html.Div(
         [
             html.Div(
@@ -96,7 +100,10 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
             html.P("Context from public sources other than the board paper", className="presenter-context")
             if chart.context
             else None,
-            html.Figure(body, className="presenter-body", **{"aria-label": f"{chart.title}. {chart.summary}"}),
+            # Focusable, so a long list that scrolls can be scrolled by keyboard.
+            html.Figure(
+                body, className="presenter-body", tabIndex="0", **{"aria-label": f"{chart.title}. {chart.summary}"}
+            ),
             html.Div(
                 [html.P(source_line(chart.rows), className="presenter-source"), html.Ul(caveats) if caveats else None],
                 className="presenter-foot",

@@ -142,7 +142,8 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             ),
             figure=lambda r: trend_lines(r, series="measure"),
             caveats=[
-                "National totals for all UK law enforcement, not the West Midlands; each point is a running total."
+                "National totals for all UK law enforcement, not the West Midlands; each point is a running total.",
+                "An open triangle marks a figure given only as 'more than'.",
             ],
             empty_title="Operation Venetic across the UK",
             context=True,

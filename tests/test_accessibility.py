@@ -72,7 +72,8 @@ def settle(page: Page) -> None:
 @pytest.mark.parametrize("width", [1366, 375])
 @pytest.mark.parametrize("path", STATES)
 def test_no_axe_violations(browser, base_url, path, width):
-    page = browser.new_page(viewport={"width": width, "height": 800})
+    # The app's CSP rightly blocks injected scripts; the audit tool is let in for the test only.
+    page = browser.new_page(viewport={"width": width, "height": 800}, bypass_csp=True)
     try:
         page.goto(base_url + path)
         settle(page)
@@ -82,7 +83,7 @@ def test_no_axe_violations(browser, base_url, path, width):
 
 
 def test_no_axe_violations_with_tables_open(browser, base_url):
-    page = browser.new_page(viewport={"width": 1366, "height": 800})
+    page = browser.new_page(viewport={"width": 1366, "height": 800}, bypass_csp=True)
     try:
         page.goto(base_url + "/organised-crime")
         settle(page)

@@ -35,6 +35,14 @@ def test_png_is_presentation_sized(export_client):
     assert 'filename="rocu-justice.png"' in res.headers["Content-Disposition"]
 
 
+def test_a_table_image_grows_with_its_rows(export_client, store):
+    png = export_client.get("/export/chart/county-lines/cl-context-national.png").data
+    rows = store.dataset("county_lines_context")
+    n = int((rows["category"] == "National programme").sum())
+    width, height = png_size(png)
+    assert width == 1920 and height >= (260 + 34 * n) * 1.2 - 1
+
+
 def test_svg_has_title_source_and_caveat_drawn_in(export_client):
     svg = export_client.get(JUSTICE + ".svg").get_data(as_text=True)
     assert svg.lstrip().startswith("<svg") and 'width="1600"' in svg and 'height="900"' in svg
@@ -178,6 +186,18 @@ def test_pptx_board_pack_for_one_page(export_client, store):
     assert "Strategic Policing and Crime Board" in cover and "strand: Pursue" in cover
     chart_slides = slides[2:]
     assert [s.shapes.title.text for s in chart_slides] == titles
+    width = prs.slide_width
+    for slide in chart_slides:
+        shapes = list(slide.shapes)
+        for shape in shapes:
+            # Every box sits on the slide with a real width (no 0-width title squeezed to the edge).
+            assert shape.width > width * 0.5 or shape.shape_type == 13, (shape.name, shape.width)
+            assert shape.left >= 0 and shape.left + shape.width <= width
+        title, picture = slide.shapes.title, next(sh for sh in shapes if sh.shape_type == 13)
+        footer = next(sh for sh in shapes if sh.has_text_frame and sh.text_frame.text.startswith("Source"))
+        # Title above the picture, picture above the source line: nothing overlaps.
+        assert title.top + title.height <= picture.top
+        assert picture.top + picture.height <= footer.top
     for slide in chart_slides:
         texts = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
         assert "Source: SPR update to the board, para" in texts
