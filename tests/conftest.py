@@ -15,6 +15,49 @@ from data.loader import DEFAULT_DATA_DIR, DataStore, load_store
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: Every dashboard page and its heading.
+PAGES = {
+    "/": "Overview",
+    "/counter-terrorism": "Counter terrorism",
+    "/public-order": "Public order",
+    "/organised-crime": "Serious and organised crime",
+    "/venetic": "Operation Venetic (EncroChat)",
+    "/county-lines": "County lines",
+    "/referral-trends": "Prevent referral trends",
+    "/about": "About the data",
+}
+
+#: Debian's Chromium (the tests never download a browser), with the flags it needs as root here.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    """The app served by gunicorn on a free loopback port, for one test module."""
+    from tests.live_server import running_app
+
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by Playwright, for one test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
 
 @pytest.fixture(scope="session")
 def store() -> DataStore:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PAGES
+from tests.test_browser import PAGES
 
 pytestmark = pytest.mark.browser
 
@@ -29,24 +29,6 @@ STATES = [
     "/present/referral-trends-1",
     "/no-such-page",
 ]
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    from tests.live_server import running_app
-
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def audit(page: Page) -> list[str]:

@@ -4,50 +4,15 @@ filters live in the URL (copied links, reload, back and forward, and moving betw
 from __future__ import annotations
 
 import itertools
-import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.live_server import running_app
+from tests.conftest import PAGES
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-PAGES = {
-    "/": "Overview",
-    "/counter-terrorism": "Counter terrorism",
-    "/public-order": "Public order",
-    "/organised-crime": "Serious and organised crime",
-    "/venetic": "Operation Venetic (EncroChat)",
-    "/county-lines": "County lines",
-    "/referral-trends": "Prevent referral trends",
-    "/about": "About the data",
-}
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

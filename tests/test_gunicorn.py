@@ -7,13 +7,7 @@ import urllib.request
 
 import pytest
 
-from tests.live_server import free_port, running_app, server_log, start_gunicorn
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    with running_app() as url:
-        yield url
+from tests.live_server import free_port, server_log, start_gunicorn
 
 
 def get(url: str) -> tuple[int, str, str]:

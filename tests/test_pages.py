@@ -13,17 +13,7 @@ from components import filters as filter_ids
 from components.filters import clear_filters, filters_to_url
 from components.shell import keep_filters_in_nav, toggle_nav
 from data.queries import Filters
-
-PAGES = {
-    "/": "Overview",
-    "/counter-terrorism": "Counter terrorism",
-    "/public-order": "Public order",
-    "/organised-crime": "Serious and organised crime",
-    "/venetic": "Operation Venetic (EncroChat)",
-    "/county-lines": "County lines",
-    "/referral-trends": "Prevent referral trends",
-    "/about": "About the data",
-}
+from tests.conftest import PAGES
 
 
 def page_layout(dash_app, path: str):

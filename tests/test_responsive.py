@@ -9,31 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, PAGES
+from tests.conftest import PAGES
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 WIDTHS = (320, 375, 768, 1366, 1920)
 EXTRA = ("/present/organised-crime-1", "/data/operation_venetic", "/accessibility")
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    from tests.live_server import running_app
-
-    with running_app() as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
