@@ -15,6 +15,7 @@ from components.filters import filter_bar
 from components.glossary import glossary_box
 from data.loader import get_store
 from data.queries import ALL, Filters, filter_options
+from sections import section_charts
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ def dashboard_page(section: ModuleType, query: Mapping[str, object]) -> html.Div
     """A section as a page: its heading, intro, the filter bar and every chart card."""
     store = get_store()
     filters = Filters.from_query(query)
-    charts = section.charts(store, filters)
+    charts = section_charts(section, store, filters)
     # The filter options are what this page's charts can show, not every row of its datasets.
     rows = pd.concat([c.pool for c in charts if c.pool is not None], ignore_index=True)
     notice = filter_notice(rows, filters)

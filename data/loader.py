@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -46,6 +48,33 @@ class DatasetInfo:
     updated: date
 
 
+class ResultCache:
+    """A small least-recently-used cache, owned by one DataStore (so new data starts empty).
+
+    Every worker fills its own copy from the same data, so all workers answer alike.
+    """
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._items: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], object]) -> object:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 @dataclass(frozen=True)
 class DataStore:
     """All datasets, validated. ``frame`` has ``schema.FRAME_COLUMNS``.
@@ -59,6 +88,8 @@ class DataStore:
     frame: pd.DataFrame
     catalogue: dict[str, DatasetInfo]
     warnings: tuple[Problem, ...] = field(default=())
+    #: Results worked out from this data (e.g. charts per filter state); dropped with the data.
+    memo: ResultCache = field(default_factory=lambda: ResultCache(), compare=False, hash=False, repr=False)
 
     @property
     def names(self) -> list[str]:

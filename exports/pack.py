@@ -24,6 +24,7 @@ from data.queries import Filters
 from exports.render import HEIGHT, WIDTH, export_figure, source_text, to_image
 from exports.tables import filters_text
 from figures.chart import Chart
+from sections import section_charts
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def collect(store: DataStore, sections: Sequence[ModuleType], filters: Filters) 
     """The non-empty charts of each section, in order."""
     out = []
     for section in sections:
-        charts = [c for c in section.charts(store, filters) if not c.is_empty]
+        charts = [c for c in section_charts(section, store, filters) if not c.is_empty]
         out.append(PackSection(section.TITLE, section.INTRO, charts))
     return out
 

@@ -17,7 +17,7 @@ from data.queries import Filters
 from exports.pack import build_pdf, build_pptx, collect
 from exports.render import IMAGE_FORMATS, ExportError, chart_image
 from exports.tables import chart_csv, chart_xlsx
-from sections import BY_SLUG, SECTIONS
+from sections import BY_SLUG, SECTIONS, section_charts
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
         if section is None or fmt not in CHART_FORMATS:
             return _plain(404, "No such chart or format.")
         filters = Filters.from_query(request.args)
-        found = [c for c in section.charts(get_store(), filters) if c.key == key]
+        found = [c for c in section_charts(section, get_store(), filters) if c.key == key]
         if not found:
             return _plain(404, "No such chart.")
         (item,) = found

@@ -215,6 +215,11 @@ def what_changed(outcomes: pd.DataFrame) -> html.Section | None:
 def layout(**query: str) -> html.Div:
     store = get_store()
     filters = Filters.from_query(query)
+    # Worked out once per filter state and data (the tree is only read when it is sent).
+    return store.memo.get_or_make(("overview", filters), lambda: _overview(store, filters))
+
+
+def _overview(store, filters: Filters) -> html.Div:
     # The filter options are what the tiles can show.
     rows = pd.concat([_select(store.dataset(h.dataset), h.where) for _, _, hs in SECTIONS for h in hs])
     search = filters.to_search()

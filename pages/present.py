@@ -15,7 +15,7 @@ from components.page import safe_layout
 from data.loader import get_store
 from data.queries import Filters
 from figures.theme import for_presenting
-from sections import SECTIONS
+from sections import SECTIONS, section_charts
 
 dash.register_page(
     __name__,
@@ -34,7 +34,7 @@ def slide_list(filters: Filters) -> list[tuple[str, object, object]]:
     store = get_store()
     slides = []
     for section in SECTIONS:
-        charts = [c for c in section.charts(store, filters) if not c.is_empty]
+        charts = [c for c in section_charts(section, store, filters) if not c.is_empty]
         for n, chart in enumerate(charts, start=1):
             slides.append((f"{section.SLUG}-{n}", section, chart))
     return slides

@@ -22,3 +22,12 @@ SECTIONS: tuple[ModuleType, ...] = (
     referrals,
 )
 BY_SLUG: dict[str, ModuleType] = {s.SLUG: s for s in SECTIONS}
+
+
+def section_charts(section: ModuleType, store, filters) -> list:
+    """``section.charts(store, filters)``, worked out once per filter state and data.
+
+    Pages, exports and meeting mode share the result, so a chart is built once, not on every
+    request. Callers must not change what they get back (figures are copied before restyling).
+    """
+    return store.memo.get_or_make(("charts", section.charts, filters), lambda: section.charts(store, filters))

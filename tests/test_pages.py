@@ -165,3 +165,28 @@ def test_nav_links_keep_the_filters(dash_app):
 def test_nav_toggle():
     assert toggle_nav(1, False) == (True, "true")
     assert toggle_nav(2, True) == (False, "false")
+
+
+def test_charts_are_built_once_per_filter_state_and_data():
+    from data.loader import DEFAULT_DATA_DIR, load_store
+    from sections import organised_crime, section_charts
+
+    store = load_store(DEFAULT_DATA_DIR)
+    first = section_charts(organised_crime, store, Filters(strand="Pursue"))
+    assert section_charts(organised_crime, store, Filters(strand="Pursue")) is first
+    assert section_charts(organised_crime, store, Filters(strand="Prevent")) is not first
+    # New data starts with an empty cache: nothing computed from old data is served.
+    fresh = load_store(store.directory)
+    assert section_charts(organised_crime, fresh, Filters(strand="Pursue")) is not first
+    assert len(store.memo) == 2
+
+
+def test_cache_is_bounded():
+    from data.loader import ResultCache
+
+    cache = ResultCache(size=3)
+    for k in range(10):
+        cache.get_or_make(k, lambda k=k: k * k)
+    assert len(cache) == 3
+    assert cache.get_or_make(9, lambda: "recomputed") == 81
+    assert cache.get_or_make(0, lambda: "recomputed") == "recomputed"
