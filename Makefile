@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-test browser validate lint format clean bench-exports bench-lighthouse
+.PHONY: run test install install-test browser validate lint format clean bench-exports bench-lighthouse bench-callbacks
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -56,6 +56,10 @@ test: install-test lint
 # How long chart images, data files and the board pack take to export (a report, not a test).
 bench-exports: install browser
 	$(PY) bench/export_timing.py
+
+# The page callback under 10, 50 and 100 clients beside a bare Flask route (loopback only).
+bench-callbacks: install
+	$(PY) bench/callbacks.py
 
 # Lighthouse scores for every page (npm's lighthouse via npx, with Debian's Chromium).
 bench-lighthouse: install-test
