@@ -10,6 +10,7 @@ import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers dbc's components)
 from flask import Response, request
 
+import router_cache
 from api.routes import register_api
 from components.shell import APP_TITLE, shell
 from data.loader import get_store
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app.index_string = INDEX_STRING
     app.layout = shell
     harden(app)
+    router_cache.install(app.server, get_store)
     app.server.after_request(_not_found_status)
     register_api(app.server, get_store)
     app.server.register_blueprint(create_exports(get_store))

@@ -71,6 +71,18 @@ class ResultCache:
                 self._items.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable) -> object | None:
+        """The cached value, or None; does not compute or store anything."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+            return None
+
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
     def __len__(self) -> int:
         return len(self._items)
 

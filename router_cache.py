@@ -1,0 +1,63 @@
+"""Serve the Dash Pages router's answer from a cache, per page address and query string.
+
+Drawing a page is a pure function of its address, its query string (the filters) and the data,
+so the serialised answer is kept in the data store's bounded cache: a repeat request skips
+Dash's layout building and JSON encoding entirely. New data brings an empty cache.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+from flask import Flask, Response, g, request
+
+from data.loader import DataStore
+
+log = logging.getLogger(__name__)
+
+#: The output id Dash's router callback uses for the page content and its title store.
+ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
+_CALLBACK = "/_dash-update-component"
+
+
+def _router_key(body: bytes) -> tuple[str, str, str] | None:
+    """(kind, pathname, search) for a router request, or None for any other callback."""
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or payload.get("output") != ROUTER_OUTPUT:
+        return None
+    values = {
+        (i.get("id"), i.get("property")): i.get("value") for i in payload.get("inputs", []) if isinstance(i, dict)
+    }
+    path = values.get(("_pages_location", "pathname"))
+    search = values.get(("_pages_location", "search")) or ""
+    if not isinstance(path, str) or not isinstance(search, str):
+        return None
+    return ("router", path, search)
+
+
+def install(server: Flask, get_store: Callable[[], DataStore]) -> None:
+    @server.before_request
+    def serve_cached():
+        if request.method != "POST" or request.path != _CALLBACK:
+            return None
+        key = _router_key(request.get_data(cache=True))
+        if key is None:
+            return None
+        cached = get_store().memo.peek(key)
+        if cached is not None:
+            return Response(cached, mimetype="application/json")
+        g.router_key = key
+        return None
+
+    @server.after_request
+    def remember(response: Response) -> Response:
+        key = g.pop("router_key", None)
+        if key is not None and response.status_code == 200 and not response.direct_passthrough:
+            body = response.get_data()
+            get_store().memo.get_or_make(key, lambda: body)
+        return response

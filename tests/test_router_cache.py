@@ -1,0 +1,69 @@
+"""The page router's answer is served from the cache, identical to a freshly drawn one."""
+
+from __future__ import annotations
+
+import json
+
+from data import loader
+from router_cache import ROUTER_OUTPUT
+
+
+def router_request(path: str, search: str = "") -> dict:
+    return {
+        "output": ROUTER_OUTPUT,
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+    }
+
+
+def test_cached_answer_equals_a_fresh_one(client):
+    client.get("/")  # Dash registers its router on the first request
+    loader.reset_store()
+    try:
+        first = client.post("/_dash-update-component", json=router_request("/organised-crime", "?strand=Pursue"))
+        store = loader.get_store()
+        assert store.memo.peek(("router", "/organised-crime", "?strand=Pursue")) == first.get_data()
+        again = client.post("/_dash-update-component", json=router_request("/organised-crime", "?strand=Pursue"))
+        assert again.status_code == 200 and again.get_data() == first.get_data()
+        assert again.mimetype == "application/json"
+        assert "Content-Security-Policy" in again.headers
+        other = client.post("/_dash-update-component", json=router_request("/organised-crime", "?strand=Prevent"))
+        assert other.get_data() != first.get_data()
+        content = json.loads(first.get_data())["response"]["_pages_content"]["children"]
+        assert "Pursue" in json.dumps(content)
+    finally:
+        loader.reset_store()
+
+
+def test_new_data_is_never_answered_from_the_old_cache(client, make_folder):
+    client.get("/")
+    loader.reset_store()
+    try:
+        client.post("/_dash-update-component", json=router_request("/about"))
+        old = loader.get_store()
+        assert old.memo.peek(("router", "/about", "")) is not None
+        loader.reset_store()
+        fresh = loader.get_store(make_folder())
+        body = client.post("/_dash-update-component", json=router_request("/about")).get_data(as_text=True)
+        assert "1 datasets" in body  # drawn from the new one-dataset folder
+        assert fresh.memo.peek(("router", "/about", "")) is not None
+    finally:
+        loader.reset_store()
+
+
+def test_other_callbacks_are_not_cached(client):
+    client.get("/")
+    memo = loader.get_store().memo
+    before = len(memo)
+    clear = {
+        "output": "filter-url.search",
+        "outputs": {"id": "filter-url", "property": "search"},
+        "inputs": [{"id": "filter-clear", "property": "n_clicks", "value": 1}],
+        "changedPropIds": ["filter-clear.n_clicks"],
+    }
+    client.post("/_dash-update-component", json=clear)
+    assert len(memo) == before
