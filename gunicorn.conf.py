@@ -18,8 +18,8 @@ timeout = 90
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then, staggered, so no long-lived worker holds on to memory.
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = 20000
+max_requests_jitter = 2000
 accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
