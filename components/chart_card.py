@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 import pandas as pd
 from dash import dcc, html
 
 from components.facts import fact_list
 from components.tables import rows_table, source_link
-from data.formatting import paragraph_range
+from data.formatting import PAPER, group_sources
 from figures.chart import Chart
 
 #: No Plotly toolbar: it adds seven Tab stops a chart, and the downloads under each chart do its job better.
@@ -18,15 +16,8 @@ GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 
 def source_line(rows: pd.DataFrame) -> list:
     """'Source: SPR update to the board, paras 86–88' and/or links to the public releases."""
-    sources = list(dict.fromkeys(rows["source"].astype(str)))
-    parts: list = []
-    paras = paragraph_range(sources)
-    if paras:
-        parts.append(f"SPR update to the board, {paras}")
-    urls = [s for s in sources if s.startswith(("http://", "https://"))]
-    by_site: dict[str, list[str]] = {}
-    for url in urls:
-        by_site.setdefault(urlparse(url).netloc.removeprefix("www."), []).append(url)
+    paras, by_site = group_sources(rows["source"])
+    parts: list = [f"{PAPER}, {paras}"] if paras else []
     for i, site_urls in enumerate(by_site.values()):
         if parts:
             parts.append("; ")
@@ -36,7 +27,7 @@ def source_line(rows: pd.DataFrame) -> list:
         if i >= 5 and len(by_site) > 7:
             parts.append(f"; and {len(by_site) - i - 1} more sites (see the table)")
             break
-    label = "Sources: " if len(sources) > 1 else "Source: "
+    label = "Sources: " if len(parts) > 1 or any(len(u) > 1 for u in by_site.values()) else "Source: "
     return [label, *parts]
 
 

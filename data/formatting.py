@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import urlparse
+
+#: How the board paper is named in source lines.
+PAPER = "SPR update to the board"
 
 _QUALIFIER_WORDS = {
     "exact": "",
@@ -99,3 +103,15 @@ def lower_first(text: str) -> str:
     if (len(text) > 1 and text[1].isupper()) or first in _PROPER_FIRST_WORDS:
         return text
     return text[:1].lower() + text[1:]
+
+
+def group_sources(sources) -> tuple[str, dict[str, list[str]]]:
+    """The paper's paragraphs as one reference ('paras 86–88') and the public pages grouped by site.
+
+    Sites keep their first-seen order: {'gov.uk': [url, url], 'nca.gov.uk': [url]}.
+    """
+    unique = list(dict.fromkeys(str(s) for s in sources))
+    by_site: dict[str, list[str]] = {}
+    for url in (s for s in unique if s.startswith(("http://", "https://"))):
+        by_site.setdefault(urlparse(url).netloc.removeprefix("www."), []).append(url)
+    return paragraph_range(unique), by_site

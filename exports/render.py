@@ -12,11 +12,10 @@ import concurrent.futures
 import logging
 import textwrap
 import threading
-from urllib.parse import urlparse
 
 import plotly.graph_objects as go
 
-from data.formatting import format_value
+from data.formatting import PAPER, format_value, group_sources
 from figures.chart import Chart
 from figures.theme import FONT, OUTLINE, TEXT, new_figure
 
@@ -43,20 +42,12 @@ def source_text(chart: Chart, label: bool = True, short: bool = False) -> str:
 
     ``short`` names each public site once ('gov.uk (3 pages)') instead of every address.
     """
-    from data.formatting import paragraph_range
-
-    sources = list(dict.fromkeys(chart.rows["source"].astype(str)))
-    paras = paragraph_range(sources)
-    urls = [s for s in sources if s.startswith(("http://", "https://"))]
-    parts = [f"SPR update to the board, {paras}"] if paras else []
+    paras, by_site = group_sources(chart.rows["source"])
+    parts = [f"{PAPER}, {paras}"] if paras else []
     if short:
-        sites: dict[str, int] = {}
-        for url in urls:
-            site = urlparse(url).netloc.removeprefix("www.")
-            sites[site] = sites.get(site, 0) + 1
-        parts += [f"{site} ({n} pages)" if n > 1 else site for site, n in sites.items()]
+        parts += [f"{site} ({len(urls)} pages)" if len(urls) > 1 else site for site, urls in by_site.items()]
     else:
-        parts += urls
+        parts += [url for urls in by_site.values() for url in urls]
     prefix = ("Sources: " if len(parts) > 1 else "Source: ") if label else ""
     return prefix + "; ".join(parts)
 

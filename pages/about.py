@@ -8,7 +8,7 @@ from dash import html
 
 from components.glossary import glossary_list
 from components.tables import scrollable
-from data.formatting import paragraph_range
+from data.formatting import group_sources
 from data.loader import get_store
 
 dash.register_page(
@@ -34,8 +34,8 @@ CAVEATS = (
 
 
 def _sources_summary(sources: tuple[str, ...]) -> str:
-    paras = paragraph_range(sources)
-    urls = sum(1 for s in sources if s.startswith(("http://", "https://")))
+    paras, by_site = group_sources(sources)
+    urls = sum(len(u) for u in by_site.values())
     parts = []
     if paras:
         parts.append(f"Board paper, {paras}")

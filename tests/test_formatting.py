@@ -45,3 +45,14 @@ def test_format_value(args, expected):
 )
 def test_paragraph_range(sources, expected):
     assert paragraph_range(sources) == expected
+
+
+def test_group_sources():
+    from data.formatting import group_sources
+
+    paras, sites = group_sources(
+        ["para 98", "https://www.gov.uk/a", "para 97", "https://gov.uk/b", "https://itv.com/x", "para 98"]
+    )
+    assert paras == "paras 97–98"
+    assert sites == {"gov.uk": ["https://www.gov.uk/a", "https://gov.uk/b"], "itv.com": ["https://itv.com/x"]}
+    assert group_sources(["para 88"]) == ("para 88", {})
