@@ -102,7 +102,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             filters,
             title=_pursue_title,
             summary=lambda r: (
-                "Pursue, 1 April to 5 December 2020: "
+                f"Pursue, {r['period'].iloc[0]}: "
                 + ", ".join(f"{lower_first(m)} {v:g}" for m, v in zip(r["measure"], r["value"], strict=True))
                 + "."
             ),

@@ -14,7 +14,7 @@ SLUG = "county-lines"
 NAME = "County lines"
 TITLE = "County lines"
 INTRO = (
-    "The County Lines Task Force, set up in April 2020 with Home Office money, targets the most harmful drug "
+    "The County Lines Task Force, set up with Home Office money, targets the most harmful drug "
     "lines across the region. Its results, and public figures for context."
 )
 DESCRIPTION = "The County Lines Task Force's arrests, young people safeguarded and lines closed."
@@ -26,7 +26,7 @@ def _results_title(rows: pd.DataFrame) -> str:
         f"{format_value(v, str(u), str(q))} {lower_first(m) if m != 'Arrested' else 'people arrested'}"
         for m, v, u, q in zip(rows["measure"], rows["value"], rows["unit"], rows["qualifier"], strict=True)
     ]
-    return "Since April 2020 the task force reports " + ", ".join(parts)
+    return f"The task force reports {', '.join(parts)} ({rows['period'].iloc[0]})"
 
 
 def _context_title(rows: pd.DataFrame, where: str) -> str:
@@ -58,7 +58,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             cl[cl["category"] == "Funding"],
             filters,
             title=lambda r: (
-                f"The Home Office gave {format_value(r['value'].iloc[0], 'GBP million', str(r['qualifier'].iloc[0]))} to set up the task force in April 2020"
+                f"The Home Office gave {format_value(r['value'].iloc[0], 'GBP million', str(r['qualifier'].iloc[0]))} to set up the task force ({r['period'].iloc[0]})"
             ),
             summary="Funding allocated to West Midlands Police to target the most harmful lines across the region.",
             facts=True,

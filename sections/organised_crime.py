@@ -14,8 +14,8 @@ SLUG = "organised-crime"
 NAME = "Organised crime"
 TITLE = "Serious and organised crime"
 INTRO = (
-    "What the West Midlands Regional Organised Crime Unit (ROCUWM) achieved in the 12 months to "
-    "November 2020 compared with the year before, how its teams are loaded, and how it is funded."
+    "What the West Midlands Regional Organised Crime Unit (ROCUWM) achieved in its latest 12 months "
+    "compared with the year before, how its teams are loaded, and how it is funded."
 )
 DESCRIPTION = "The regional organised crime unit's outcomes year on year, its teams and its budget."
 DATASETS = ("rocu_outcomes", "rocu_disruptions", "rocu_explanations", "rocu_capabilities", "rocu_funding")
@@ -156,7 +156,7 @@ def _lead_support_summary(rows: pd.DataFrame) -> str:
         if who in changes.index:
             text += f", a stated change of {format_value(changes.loc[who, 'value'], 'percent change', 'exact')} on the year before"
         parts.append(text)
-    return "In the 12 months to November 2020. " + "; ".join(parts) + "."
+    return f"{counts['period'].iloc[0]}. " + "; ".join(parts) + "."
 
 
 def _socu_title(rows: pd.DataFrame) -> str:

@@ -15,9 +15,9 @@ NAME = "Public order"
 TITLE = "Public order"
 INTRO = (
     "How West Midlands Police kept its public order capability through the pandemic, the events it policed "
-    "in 2020, and what it is planning for."
+    "during the pandemic, and what it is planning for."
 )
-DESCRIPTION = "Public order training, deployments in 2020 and planning for 2021 and the 2022 Commonwealth Games."
+DESCRIPTION = "Public order training, deployments and planning, including for the Birmingham Commonwealth Games."
 DATASETS = ("public_order",)
 
 

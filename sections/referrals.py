@@ -180,9 +180,11 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             "ref-paper",
             para_38,
             filters,
-            title="The paper: referrals in 2020 were much lower than in 2019",
-            summary="The board paper states this without counts (para 38), and links it to the pandemic keeping "
-            "teachers, who make many referrals, apart from pupils.",
+            title=lambda r: f"What the paper says ({r['period'].iloc[0]}): {lower_first(r['value_text'].iloc[0])}",
+            summary=lambda r: (
+                f"The board paper states this without counts ({r['source'].iloc[0]}), and links it "
+                "to the pandemic keeping teachers, who make many referrals, apart from pupils."
+            ),
             facts=True,
             empty_title="What the paper says",
         ),

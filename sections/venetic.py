@@ -15,7 +15,7 @@ NAME = "Operation Venetic"
 TITLE = "Operation Venetic (EncroChat)"
 INTRO = (
     "The UK-wide operation that followed the take-down of EncroChat, an encrypted phone network used by "
-    "criminals, in spring 2020: what the regional unit achieved, and national figures for context."
+    "criminals: what the regional unit achieved, and national figures for context."
 )
 DESCRIPTION = "Arrests, charges and seizures from the EncroChat take-down in the West Midlands region."
 DATASETS = ("operation_venetic", "venetic_context")
@@ -68,15 +68,20 @@ def _uk_title(rows: pd.DataFrame) -> str:
 def _regions_title(rows: pd.DataFrame) -> str:
     arrests = rows[rows["measure"] == "Arrested"].sort_values("value", ascending=False)
     if arrests.empty:
-        return "Regional results at July 2020"
+        return "Regional results at the reveal"
     if len(arrests) == 1:
         only = arrests.iloc[0]
-        return f"At July 2020 {only['force']} had made {only['value']:g} arrests"
+        return f"By {_as_of(arrests)} {only['force']} had made {only['value']:g} arrests"
     wm = arrests[arrests["force"] == "West Midlands region"]
     if wm.empty:
-        return f"At July 2020 {arrests.iloc[0]['force']} had made the most arrests of the areas shown"
+        return f"By {_as_of(arrests)} {arrests.iloc[0]['force']} had made the most arrests of the areas shown"
     rank = list(arrests["force"]).index("West Midlands region") + 1
-    return f"At July 2020 the West Midlands region had made {wm.iloc[0]['value']:g} arrests, {_ordinal(rank)} of {len(arrests)} areas reported"
+    return f"By {_as_of(arrests)} the West Midlands region had made {wm.iloc[0]['value']:g} arrests, {_ordinal(rank)} of {len(arrests)} areas reported"
+
+
+def _as_of(rows: pd.DataFrame) -> str:
+    """The latest end date of the rows, in words ('2 July 2020')."""
+    return rows["period_end"].max().strftime("%-d %B %Y")
 
 
 def _ordinal(n: int) -> str:
@@ -155,7 +160,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             title=_regions_title,
             summary=lambda r: (
                 OTHER_SOURCES
-                + " Arrests reported at the reveal on 2 July 2020: "
+                + f" Arrests reported by {_as_of(r)}: "
                 + "; ".join(f"{f} {v:g}" for f, v in zip(r["force"], r["value"], strict=True))
                 + "."
             ),
@@ -165,7 +170,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
                 "Greater Manchester Police is a force within the North West region, so its arrests are part of "
                 "the North West's.",
             ],
-            empty_title="Regional results at July 2020",
+            empty_title="Regional results at the reveal",
             context=True,
         ),
     ]
