@@ -82,6 +82,14 @@ def for_presenting(fig: go.Figure) -> go.Figure:
             line.color = PRESENT_TEXT
         if marker is not None and marker.line is not None and marker.line.color == OUTLINE:
             marker.line.color = PRESENT_TEXT
+    # The projector is wide: category names go back on one line (wrapped for phones elsewhere).
+    for trace in out.data:
+        if getattr(trace, "orientation", None) == "h" or trace.type == "scatter":
+            ys = getattr(trace, "y", None)
+            if ys is not None and len(ys) and isinstance(ys[0], str):
+                trace.y = [y.replace("<br>", " ") if isinstance(y, str) else y for y in ys]
+    if out.layout.yaxis.categoryarray is not None:
+        out.layout.yaxis.categoryarray = [str(c).replace("<br>", " ") for c in out.layout.yaxis.categoryarray]
     for shape in out.layout.shapes:
         shape.line.color = PRESENT_TEXT
     for note in out.layout.annotations:
