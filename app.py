@@ -10,6 +10,8 @@ import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers dbc's components)
 from flask import Response, request
 
+import http_cache
+import plotly_bundle
 import router_cache
 from api.routes import register_api
 from components.shell import APP_TITLE, shell
@@ -21,6 +23,9 @@ from settings import Settings, configure_logging, get_settings
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
+#: The version in the address lets browsers keep the file for a year (http_cache); a test keeps it
+#: in step with the file's own header.
+BOOTSTRAP_URL = "/assets/vendor/bootstrap.min.css?v=5.3.8"
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en-GB">
@@ -39,8 +44,11 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
-def create_app(settings: Settings | None = None) -> dash.Dash:
-    """Build the app; loads and validates the data first (raises DataError if it is invalid)."""
+def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash:
+    """Build the app; loads and validates the data first (raises DataError if it is invalid).
+
+    With ``warm``, every page is drawn once with no filters before the app is returned (cached).
+    """
     settings = settings or get_settings()
     get_store(settings.data_dir)
     app = dash.Dash(
@@ -48,21 +56,30 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         use_pages=True,
         pages_folder=str(ROOT / "pages"),
         assets_folder=str(ROOT / "assets"),
-        # Dash matches this against file names only; Bootstrap is linked first, below.
-        assets_ignore=r"^bootstrap\.min\.css$",
-        external_stylesheets=["/assets/vendor/bootstrap.min.css"],
+        # Dash matches this against file names only. Bootstrap is linked first, below; plotly.js is
+        # loaded by Dash when a chart first appears (plotly_bundle), not on every page.
+        assets_ignore=r"^(bootstrap\.min\.css|plotly-basic\.min\.js)$",
+        external_stylesheets=[BOOTSTRAP_URL],
         title=APP_TITLE,
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
         compress=True,
+        # Dash Pages would otherwise build every page's layout (all its figures) in every worker and
+        # send it inside every page's HTML (740 KB) to check callback ids in the browser. The tests
+        # check instead that every callback's ids are in the shell or a page (test_callback_ids).
+        suppress_callback_exceptions=True,
     )
     app.index_string = INDEX_STRING
     app.layout = shell
     harden(app)
     router_cache.install(app.server, get_store)
+    plotly_bundle.install(app.server)
+    http_cache.install(app.server)
     app.server.after_request(_not_found_status)
     register_api(app.server, get_store)
     app.server.register_blueprint(create_exports(get_store))
+    if warm:
+        router_cache.warm(app.server, [page["path"] for page in dash.page_registry.values() if page.get("nav", True)])
     return app
 
 

@@ -61,3 +61,32 @@ def install(server: Flask, get_store: Callable[[], DataStore]) -> None:
             body = response.get_data()
             get_store().memo.get_or_make(key, lambda: body)
         return response
+
+
+def router_request(path: str, search: str = "") -> bytes:
+    """The body the Dash renderer POSTs to draw the page at ``path`` with query string ``search``."""
+    return json.dumps(
+        {
+            "output": ROUTER_OUTPUT,
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [
+                {"id": "_pages_location", "property": "pathname", "value": path},
+                {"id": "_pages_location", "property": "search", "value": search},
+            ],
+            "changedPropIds": ["_pages_location.pathname"],
+        }
+    ).encode()
+
+
+def warm(server: Flask, paths: list[str]) -> None:
+    """Draw each page once with no filters, so its answer is cached before any visitor asks.
+
+    Run in gunicorn's master (preload), this also does Dash's first-request set-up there: every
+    worker starts with it done and with the pages cached, instead of the first visitors waiting.
+    """
+    client = server.test_client()
+    client.get("/")
+    for path in paths:
+        res = client.post(_CALLBACK, data=router_request(path), content_type="application/json")
+        if res.status_code != 200:
+            log.warning("Warming %s answered %s", path, res.status_code)

@@ -12,7 +12,6 @@ router callback for a page and query string (a mix of pages and filter states).
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import platform
 import statistics
@@ -27,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from router_cache import router_request  # noqa: E402
 from tests.live_server import free_port, stop, wait_until_up  # noqa: E402
 
 CONCURRENCY = (10, 50, 100)
@@ -40,20 +40,6 @@ ROUTES = [
     ("/", ""),
     ("/counter-terrorism", "?strand=Prevent"),
 ]
-
-
-def router_body(path: str, search: str) -> bytes:
-    return json.dumps(
-        {
-            "output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [
-                {"id": "_pages_location", "property": "pathname", "value": path},
-                {"id": "_pages_location", "property": "search", "value": search},
-            ],
-            "changedPropIds": ["_pages_location.pathname"],
-        }
-    ).encode()
 
 
 def start(args: list[str], port: int, env: dict[str, str]) -> subprocess.Popen:
@@ -120,7 +106,7 @@ def main() -> int:
     workers = os.environ.get("SPR_WORKERS", "2")
     env = {"SPR_WORKERS": workers}
     results = []
-    bodies = [router_body(p, s) for p, s in ROUTES]
+    bodies = [router_request(p, s) for p, s in ROUTES]
     for label, args, path, payload in (
         ("Dashboard: page callback", ["-c", "gunicorn.conf.py", "app:server"], "/_dash-update-component", bodies),
         (

@@ -5,33 +5,25 @@ from __future__ import annotations
 import json
 
 from data import loader
-from router_cache import ROUTER_OUTPUT
+from router_cache import router_request
 
 
-def router_request(path: str, search: str = "") -> dict:
-    return {
-        "output": ROUTER_OUTPUT,
-        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-        "inputs": [
-            {"id": "_pages_location", "property": "pathname", "value": path},
-            {"id": "_pages_location", "property": "search", "value": search},
-        ],
-        "changedPropIds": ["_pages_location.pathname"],
-    }
+def post(client, path: str, search: str = ""):
+    return client.post("/_dash-update-component", data=router_request(path, search), content_type="application/json")
 
 
 def test_cached_answer_equals_a_fresh_one(client):
     client.get("/")  # Dash registers its router on the first request
     loader.reset_store()
     try:
-        first = client.post("/_dash-update-component", json=router_request("/organised-crime", "?strand=Pursue"))
+        first = post(client, "/organised-crime", "?strand=Pursue")
         store = loader.get_store()
         assert store.memo.peek(("router", "/organised-crime", "?strand=Pursue")) == first.get_data()
-        again = client.post("/_dash-update-component", json=router_request("/organised-crime", "?strand=Pursue"))
+        again = post(client, "/organised-crime", "?strand=Pursue")
         assert again.status_code == 200 and again.get_data() == first.get_data()
         assert again.mimetype == "application/json"
         assert "Content-Security-Policy" in again.headers
-        other = client.post("/_dash-update-component", json=router_request("/organised-crime", "?strand=Prevent"))
+        other = post(client, "/organised-crime", "?strand=Prevent")
         assert other.get_data() != first.get_data()
         content = json.loads(first.get_data())["response"]["_pages_content"]["children"]
         assert "Pursue" in json.dumps(content)
@@ -43,12 +35,12 @@ def test_new_data_is_never_answered_from_the_old_cache(client, make_folder):
     client.get("/")
     loader.reset_store()
     try:
-        client.post("/_dash-update-component", json=router_request("/about"))
+        post(client, "/about")
         old = loader.get_store()
         assert old.memo.peek(("router", "/about", "")) is not None
         loader.reset_store()
         fresh = loader.get_store(make_folder())
-        body = client.post("/_dash-update-component", json=router_request("/about")).get_data(as_text=True)
+        body = post(client, "/about").get_data(as_text=True)
         assert "1 datasets" in body  # drawn from the new one-dataset folder
         assert fresh.memo.peek(("router", "/about", "")) is not None
     finally:

@@ -1,0 +1,148 @@
+"""What makes pages load fast: the smaller plotly.js, cache lifetimes, small HTML, warmed pages."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import dash
+import pytest
+from plotly.offline import get_plotlyjs_version
+
+import app as app_module
+import plotly_bundle
+from data.loader import get_store
+from data.queries import Filters
+from figures.theme import for_presenting
+from http_cache import YEAR_S, is_versioned
+from sections import SECTIONS, section_charts
+
+# -- the smaller plotly.js ---------------------------------------------------------------------
+
+
+def test_bundle_is_the_plotly_js_version_the_python_package_draws_for():
+    assert plotly_bundle.bundle_version() == get_plotlyjs_version()
+
+
+def test_dash_asks_for_plotly_js_where_the_bundle_is_served():
+    # If Dash moves the address, the renderer would load the full bundle (and nothing else fails).
+    renderer = (
+        __import__("pathlib").Path(dash.__file__).parent / "dash-renderer" / "build" / "dash_renderer.min.js"
+    ).read_text(encoding="utf-8", errors="replace")
+    assert plotly_bundle.DASH_PLOTLY_URL.lstrip("/") in renderer
+
+
+def test_plotly_address_serves_the_small_bundle_with_a_day_long_lifetime(client):
+    res = client.get(plotly_bundle.DASH_PLOTLY_URL)
+    assert res.status_code == 200
+    body = res.get_data()
+    assert body == plotly_bundle.BUNDLE_PATH.read_bytes()
+    assert b"plotly.js (basic - minified)" in body[:200]
+    assert len(body) < 1.5 * 1024 * 1024  # the full bundle is 4.8 MB
+    assert res.mimetype == "text/javascript"
+    assert res.cache_control.max_age == plotly_bundle.MAX_AGE_S and res.cache_control.public
+    again = client.get(plotly_bundle.DASH_PLOTLY_URL, headers={"If-None-Match": res.headers["ETag"]})
+    assert again.status_code == 304 and not again.get_data()
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["page", "meeting mode"])
+def test_every_chart_uses_only_trace_types_in_the_bundle(presenting):
+    store = get_store()
+    seen = set()
+    for section in SECTIONS:
+        for chart in section_charts(section, store, Filters()):
+            if chart.figure is None:
+                continue
+            figure = for_presenting(chart.figure) if presenting else chart.figure
+            seen |= {trace.type for trace in figure.data}
+    assert seen, "no charts drawn"
+    assert seen <= plotly_bundle.TRACE_TYPES, seen - plotly_bundle.TRACE_TYPES
+
+
+def test_bundle_can_draw_every_trace_type_it_claims():
+    text = plotly_bundle.BUNDLE_PATH.read_text(encoding="utf-8")
+    for trace in plotly_bundle.TRACE_TYPES:
+        assert f'moduleType:"trace",name:"{trace}"' in text, trace
+
+
+# -- cache lifetimes ---------------------------------------------------------------------------
+
+
+def test_versioned_static_files_are_kept_a_year(client):
+    page = client.get("/").get_data(as_text=True)
+    css = re.search(r'href="(/assets/app\.css\?m=[^"]+)"', page).group(1)
+    res = client.get(css)
+    assert res.status_code == 200
+    assert res.cache_control.max_age == YEAR_S and res.cache_control.immutable
+    bootstrap = client.get(app_module.BOOTSTRAP_URL)
+    assert bootstrap.status_code == 200 and bootstrap.cache_control.max_age == YEAR_S
+
+
+def test_unversioned_files_and_pages_are_not_kept(client):
+    assert client.get("/assets/app.css").cache_control.max_age is None
+    assert client.get("/organised-crime").cache_control.max_age is None
+    assert client.get("/api/v1/datasets").cache_control.max_age is None
+    assert not is_versioned("/api/v1/datasets", {"v": "1"})
+
+
+def test_bootstrap_address_names_the_version_of_the_file(client):
+    version = re.search(r"v=([\d.]+)$", app_module.BOOTSTRAP_URL).group(1)
+    head = (app_module.ROOT / "assets" / "vendor" / "bootstrap.min.css").read_text(encoding="utf-8")[:200]
+    assert f"Bootstrap  v{version} " in head
+    page = client.get("/").get_data(as_text=True)
+    assert page.count(app_module.BOOTSTRAP_URL) == 1
+
+
+# -- small pages, warmed before the first visitor ----------------------------------------------
+
+
+def test_page_html_does_not_carry_every_page_layout(client):
+    res = client.get("/referral-trends")
+    assert res.status_code == 200
+    html = res.get_data(as_text=True)
+    assert "validation_layout" not in html
+    assert len(html) < 20_000, len(html)
+
+
+def test_pages_are_drawn_before_the_first_visitor(dash_app):
+    paths = [p["path"] for p in dash.page_registry.values() if p.get("nav", True)]
+    assert "/organised-crime" in paths and "/" in paths
+    store = get_store()
+    for path in paths:
+        assert store.memo.peek(("router", path, "")) is not None, path
+
+
+def _ids(component, found: set[str]) -> set[str]:
+    cid = getattr(component, "id", None)
+    if cid is not None:
+        found.add(json.dumps(cid, sort_keys=True) if isinstance(cid, dict) else cid)
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            _ids(child, found)
+    return found
+
+
+def test_every_callback_id_is_in_the_shell_or_a_page(dash_app):
+    """Dash no longer checks this in the browser (suppress_callback_exceptions), so this test does."""
+    from components.shell import shell
+
+    found = _ids(shell(), set())
+    for page in dash.page_registry.values():
+        if page["path"] in ("/data/none", "/present/none"):
+            continue
+        layout = page["layout"]
+        _ids(layout() if callable(layout) else layout, found)
+    found |= {"_pages_content", "_pages_store", "_pages_location", "_pages_dummy"}
+    types = {json.loads(i)["type"] for i in found if i.startswith("{")}
+    for key, spec in dash_app.callback_map.items():
+        outputs = re.findall(r"([\w{}\":\[\],-]+?)\.([\w-]+)(?:@\w+)?(?:\.\.|$)", key.strip("."))
+        assert outputs, key
+        ids = [i["id"] for i in spec["inputs"] + spec.get("state", [])] + [o for o, _ in outputs]
+        for cid in ids:
+            if isinstance(cid, str) and cid.startswith("{"):
+                assert json.loads(cid)["type"] in types, (key, cid)
+            elif isinstance(cid, dict):
+                assert cid["type"] in types, (key, cid)
+            else:
+                assert cid in found, (key, cid)
