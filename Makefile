@@ -4,7 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-test browser validate lint format clean bench-exports bench-lighthouse bench-callbacks
+.PHONY: run test install install-test browser validate lint format clean bench bench-callbacks bench-page-load \
+	bench-data-scale bench-startup bench-faults bench-exports bench-lighthouse
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -57,9 +58,25 @@ test: install-test lint
 bench-exports: install browser
 	$(PY) bench/export_timing.py
 
-# The page callback under 10, 50 and 100 clients beside a bare Flask route (loopback only).
+# All four benchmarks and the fault tests, each beside its floor → bench/results/report.md (about 10 minutes).
+bench: install-test
+	$(PY) bench/report.py
+
+# Each part alone, written to bench/results/<part>.md.
 bench-callbacks: install
 	$(PY) bench/callbacks.py
+
+bench-page-load: install-test
+	$(PY) bench/page_load.py
+
+bench-data-scale: install
+	$(PY) bench/data_scale.py
+
+bench-startup: install
+	$(PY) bench/startup.py
+
+bench-faults: install
+	$(PY) bench/faults.py
 
 # Lighthouse scores for every page (npm's lighthouse via npx, with Debian's Chromium).
 bench-lighthouse: install-test

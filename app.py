@@ -15,7 +15,7 @@ import plotly_bundle
 import router_cache
 from api.routes import register_api
 from components.shell import APP_TITLE, shell
-from data.loader import get_store
+from data.loader import get_store, reload_store
 from data.validation import DataError
 from exports.routes import create_blueprint as create_exports
 from security import harden
@@ -79,8 +79,28 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash
     register_api(app.server, get_store)
     app.server.register_blueprint(create_exports(get_store))
     if warm:
-        router_cache.warm(app.server, [page["path"] for page in dash.page_registry.values() if page.get("nav", True)])
+        router_cache.warm(app.server, nav_paths())
     return app
+
+
+def nav_paths() -> list[str]:
+    """The addresses of the pages in the navigation bar."""
+    return [page["path"] for page in dash.page_registry.values() if page.get("nav", True)]
+
+
+def reload_data(dash_app: dash.Dash) -> bool:
+    """Read the data folder again; serve it only if it is valid (else log why and keep the last good data).
+
+    gunicorn calls this in its master on SIGHUP (``gunicorn.conf.py``), before new workers fork
+    from it, so every worker answers from the same data. True when new data is now serving.
+    """
+    before = get_store()
+    after = reload_store()
+    if after is before:
+        return False
+    router_cache.warm(dash_app.server, nav_paths())
+    log.info("New data is serving: %d rows from %d datasets", len(after.frame), len(after.catalogue))
+    return True
 
 
 def _not_found_status(response: Response) -> Response:

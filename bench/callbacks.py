@@ -2,8 +2,8 @@
 
 Starts gunicorn twice on loopback (the dashboard with gunicorn.conf.py; the floor app with the
 same workers and timeouts), then drives each with 10, 50 and 100 concurrent clients for a fixed
-number of requests. Reports p50/p95/p99 latency and requests per second to
-bench/results/callbacks.md. Loopback only; every run is bounded in count and time.
+number of requests. Reports p50/p95/p99 latency and requests per second
+(``run()`` for the combined report; ``main()`` writes bench/results/callbacks.md). Loopback only; every run is bounded in count and time.
 
 The dashboard requests are what the browser sends when a filter is applied: the Dash Pages
 router callback for a page and query string (a mix of pages and filter states).
@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import http.client
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from router_cache import router_request  # noqa: E402
-from tests.live_server import free_port, stop, wait_until_up  # noqa: E402
+from bench.common import ROOT, free_port, stop, table, verdict, wait_until_up, write
+from router_cache import router_request
 
 CONCURRENCY = (10, 50, 100)
 REQUESTS_PER_LEVEL = 1500
@@ -102,19 +100,18 @@ def drive(port: int, path: str, bodies: list[bytes], clients: int) -> dict[str, 
     }
 
 
-def main() -> int:
-    workers = os.environ.get("SPR_WORKERS", "2")
-    env = {"SPR_WORKERS": workers}
+TARGET_P95_RATIO = 2.0
+TARGET_RPS_SHARE = 0.5
+WORKERS = os.environ.get("SPR_WORKERS", "2")
+
+
+def run() -> list[str]:
+    env = {"SPR_WORKERS": WORKERS}
     results = []
     bodies = [router_request(p, s) for p, s in ROUTES]
     for label, args, path, payload in (
         ("Dashboard: page callback", ["-c", "gunicorn.conf.py", "app:server"], "/_dash-update-component", bodies),
-        (
-            "Floor: bare Flask route",
-            ["-c", "gunicorn.conf.py", "bench.floor_app:server"],
-            "/floor",
-            [b"{}"],
-        ),
+        ("Floor: bare Flask route", ["-c", "gunicorn.conf.py", "bench.floor_app:server"], "/floor", [b"{}"]),
     ):
         port = free_port()
         proc = start(args, port, env)
@@ -124,34 +121,60 @@ def main() -> int:
                 wait_until_up(proc, f"http://127.0.0.1:{port}{probe}")
             else:
                 time.sleep(3)
-            drive(port, path, payload, 5)  # warm-up: every worker builds and caches its pages
+            drive(port, path, payload, 5)  # warm-up: every worker answers each request once
             for clients in CONCURRENCY:
                 r = drive(port, path, payload, clients)
                 results.append((label, clients, r))
                 print(label, clients, {k: round(v, 4) for k, v in r.items()}, flush=True)
         finally:
             stop(proc)
-    lines = [
-        "# Callback latency and throughput",
+    return report(results)
+
+
+def report(results: list[tuple[str, int, dict[str, float]]]) -> list[str]:
+    rows = [
+        [
+            label,
+            clients,
+            r["n"],
+            r["errors"],
+            f"{r['p50'] * 1000:.0f}",
+            f"{r['p95'] * 1000:.0f}",
+            f"{r['p99'] * 1000:.0f}",
+            f"{r['rps']:,.0f}",
+        ]
+        for label, clients, r in results
+    ]
+    at50 = {label: r for label, clients, r in results if clients == 50}
+    app, floor = at50["Dashboard: page callback"], at50["Floor: bare Flask route"]
+    ratio = app["p95"] / floor["p95"]
+    share = app["rps"] / floor["rps"]
+    return [
+        "## 1. Callback latency and throughput",
         "",
-        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}",
-        f"- gunicorn with gunicorn.conf.py, {workers} sync workers; load generator: {Path(__file__).name} "
-        "(threads, one keep-alive connection each) on the same machine, loopback only.",
+        f"- gunicorn with gunicorn.conf.py, {WORKERS} sync workers. Load generator: `bench/callbacks.py` "
+        "(threads on the same machine, loopback only; gunicorn's sync workers close the connection after "
+        "each answer, so every request opens one).",
+        "- Dashboard: the page callback the browser sends when filters are applied (the Dash Pages router "
+        "for a page and query string; a mix of pages and filter states). Floor: a bare Flask route "
+        "returning a small JSON, under the same gunicorn settings.",
         f"- {REQUESTS_PER_LEVEL} requests per level, each level capped at {TIME_LIMIT_S} s.",
         "",
-        "| Target | Clients | Requests | Errors | p50 (ms) | p95 (ms) | p99 (ms) | Requests/s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        *table(
+            ["Target", "Clients", "Requests", "Errors", "p50 (ms)", "p95 (ms)", "p99 (ms)", "Requests/s"],
+            rows,
+            right=range(1, 8),
+        ),
+        "",
+        "| Target (50 clients) | Result | |",
+        "|---|---:|---|",
+        f"| p95 ≤ {TARGET_P95_RATIO:.0f}× the floor's | {ratio:.2f}× | {verdict(ratio <= TARGET_P95_RATIO)} |",
+        f"| Throughput ≥ {TARGET_RPS_SHARE:.0%} of the floor's | {share:.0%} | {verdict(share >= TARGET_RPS_SHARE)} |",
     ]
-    for label, clients, r in results:
-        lines.append(
-            f"| {label} | {clients} | {r['n']} | {r['errors']} | {r['p50'] * 1000:.0f} | {r['p95'] * 1000:.0f} | "
-            f"{r['p99'] * 1000:.0f} | {r['rps']:.0f} |"
-        )
-    report = "\n".join(lines) + "\n"
-    out = ROOT / "bench" / "results" / "callbacks.md"
-    out.write_text(report, encoding="utf-8")
-    print(report)
+
+
+def main() -> int:
+    print(write("callbacks", "Callback latency and throughput", run()))
     return 0
 
 
