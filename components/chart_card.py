@@ -1,14 +1,32 @@
-"""A chart with its finding, summary, source, caveats and the same figures as a table."""
+"""A chart with its finding, summary, source, caveats and the same figures as a table.
+
+The table is drawn when its "Show these figures as a table" is first opened, not with the page:
+tables are most of a page's components, and leaving them out lets the charts draw sooner (and a
+filter change redraw sooner). The callback works it out from the address alone, like the page.
+"""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import pandas as pd
-from dash import dcc, html
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
 
 from components.facts import fact_list
 from components.tables import rows_table, source_link
 from data.formatting import PAPER, group_sources
+from data.loader import get_store
+from data.queries import Filters
 from figures.chart import Chart
+from sections import BY_SLUG, section_charts
+
+#: Pattern ids: a table's <summary> (clicked to open it) and the slot its table is drawn into.
+TABLE_SUMMARY = "chart-table-summary"
+TABLE_SLOT = "chart-table-slot"
+#: Dash Pages' own location component: the page's address and query string.
+PAGES_LOCATION = "_pages_location"
+TABLE_LOADING = "Getting the table…"
 
 #: No Plotly toolbar: it adds seven Tab stops a chart, and the downloads under each chart do its job better.
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -100,10 +118,40 @@ def chart_card(chart: Chart, export_base: str | None = None, search: str = "") -
         children.append(
             html.Details(
                 [
-                    html.Summary("Show these figures as a table"),
-                    rows_table(chart.rows, caption=chart.title),
+                    html.Summary("Show these figures as a table", id={"type": TABLE_SUMMARY, "key": chart.key}),
+                    html.Div(
+                        html.P(TABLE_LOADING, className="small"),
+                        id={"type": TABLE_SLOT, "key": chart.key},
+                        **{"aria-live": "polite"},
+                    ),
                 ],
                 className="chart-table",
             )
         )
     return html.Section(children, className="chart-card", id=chart.key, **{"aria-labelledby": title_id})
+
+
+def find_chart(pathname: str | None, search: str | None, key: str) -> Chart | None:
+    """The chart ``key`` on the page at ``pathname`` under the filters in ``search`` (None if no such chart)."""
+    section = BY_SLUG.get((pathname or "").strip("/"))
+    if section is None:
+        return None
+    filters = Filters.from_query(parse_qs((search or "").lstrip("?")))
+    return next((c for c in section_charts(section, get_store(), filters) if c.key == key), None)
+
+
+@callback(
+    Output({"type": TABLE_SLOT, "key": MATCH}, "children"),
+    Input({"type": TABLE_SUMMARY, "key": MATCH}, "n_clicks"),
+    State(PAGES_LOCATION, "pathname"),
+    State(PAGES_LOCATION, "search"),
+    prevent_initial_call=True,
+)
+def draw_table(clicks: int | None, pathname: str | None, search: str | None):
+    """Draw a chart's table the first time it is opened (later clicks only open and close it)."""
+    if clicks != 1:
+        raise PreventUpdate
+    chart = find_chart(pathname, search, ctx.triggered_id["key"])
+    if chart is None or chart.rows.empty:
+        return html.P("This table is not available here. Reload the page to see it.", className="small")
+    return rows_table(chart.rows, caption=chart.title)

@@ -146,3 +146,54 @@ def test_every_callback_id_is_in_the_shell_or_a_page(dash_app):
                 assert cid["type"] in types, (key, cid)
             else:
                 assert cid in found, (key, cid)
+
+
+# -- tables are drawn when first opened ---------------------------------------------------------
+
+
+def _open_table(client, key: str, clicks: int, pathname: str, search: str = ""):
+    from components.chart_card import PAGES_LOCATION, TABLE_SLOT, TABLE_SUMMARY
+
+    slot = {"key": key, "type": TABLE_SLOT}
+    summary = {"key": key, "type": TABLE_SUMMARY}
+    body = {
+        "output": json.dumps({"key": ["MATCH"], "type": TABLE_SLOT}, separators=(",", ":")) + ".children",
+        "outputs": {"id": slot, "property": "children"},
+        "inputs": [{"id": summary, "property": "n_clicks", "value": clicks}],
+        "state": [
+            {"id": PAGES_LOCATION, "property": "pathname", "value": pathname},
+            {"id": PAGES_LOCATION, "property": "search", "value": search},
+        ],
+        "changedPropIds": [json.dumps(summary, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
+    }
+    return client.post("/_dash-update-component", json=body)
+
+
+def test_page_leaves_tables_to_be_drawn_when_opened(client):
+    from router_cache import router_request
+
+    res = client.post(
+        "/_dash-update-component", data=router_request("/organised-crime"), content_type="application/json"
+    )
+    text = res.get_data(as_text=True)
+    assert '"type":"chart-table-slot"' in text.replace(" ", "")
+    assert "Dec 2018 to Nov 2019" not in text.split("chart-table-summary")[-1]  # no table rows in the page
+
+
+def test_opening_a_table_draws_its_rows_under_the_filters(client):
+    res = _open_table(client, "rocu-justice", 1, "/organised-crime")
+    assert res.status_code == 200
+    table = json.dumps(res.get_json())
+    assert "Arrested" in table and "765" in table and "Dec 2018 to Nov 2019" in table
+    filtered = json.dumps(
+        _open_table(client, "rocu-justice", 1, "/organised-crime", "?period=Dec+2019+to+Nov+2020").get_json()
+    )
+    assert "Dec 2019 to Nov 2020" in filtered and "Dec 2018 to Nov 2019" not in filtered
+
+
+def test_closing_and_reopening_does_not_redraw_and_unknown_charts_say_so(client):
+    assert _open_table(client, "rocu-justice", 2, "/organised-crime").status_code == 204
+    missing = json.dumps(_open_table(client, "no-such-chart", 1, "/organised-crime").get_json())
+    assert "not available" in missing
+    elsewhere = json.dumps(_open_table(client, "rocu-justice", 1, "/nowhere").get_json())
+    assert "not available" in elsewhere
