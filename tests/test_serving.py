@@ -197,3 +197,12 @@ def test_closing_and_reopening_does_not_redraw_and_unknown_charts_say_so(client)
     assert "not available" in missing
     elsewhere = json.dumps(_open_table(client, "rocu-justice", 1, "/nowhere").get_json())
     assert "not available" in elsewhere
+
+
+def test_dash_fingerprinted_bundles_are_kept_a_year(client):
+    page = client.get("/").get_data(as_text=True)
+    bundles = re.findall(r'src="(/_dash-component-suites/[^"]+\.v[\w]+m\d+[^"]*\.js)"', page)
+    assert bundles, "no fingerprinted Dash bundles in the page"
+    for url in bundles:
+        res = client.get(url)
+        assert res.status_code == 200 and res.cache_control.max_age == YEAR_S, url
