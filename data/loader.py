@@ -9,6 +9,9 @@ swaps in new data only when the new data is valid.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import functools
 import logging
 import threading
 from collections import OrderedDict
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from data import schema
@@ -108,11 +112,24 @@ class DataStore:
         return list(self.catalogue)
 
     def dataset(self, name: str) -> pd.DataFrame:
-        """The rows of one dataset (raises KeyError for an unknown name)."""
+        """The rows of one dataset (raises KeyError for an unknown name).
+
+        Where its rows lie in ``frame`` is found once per store, so this costs the same for ten rows
+        or a million; the frame returned is the caller's own (copy on write).
+        """
         if name not in self.catalogue:
             raise KeyError(name)
-        rows = self.frame[self.frame["dataset"] == name]
-        return rows.reset_index(drop=True)
+        return self.frame.iloc[self._dataset_rows.get(name, slice(0, 0))].reset_index(drop=True)
+
+    @functools.cached_property
+    def _dataset_rows(self) -> dict[str, slice | np.ndarray]:
+        """Each dataset's row positions in ``frame``: a slice where they are together (as ``load_store``
+        puts them), else their positions."""
+        out: dict[str, slice | np.ndarray] = {}
+        for name, at in self.frame.groupby("dataset", observed=True, sort=False).indices.items():
+            together = at[-1] - at[0] + 1 == len(at)  # observed: every group has rows
+            out[str(name)] = slice(int(at[0]), int(at[-1]) + 1) if together else at
+        return out
 
     def periods(self, name: str | None = None) -> list[str]:
         """Period labels in time order (by start date, then end date, then label)."""
@@ -123,7 +140,25 @@ class DataStore:
 
 
 def _sources_in_order(values: pd.Series) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values.tolist()))
+    return tuple(pd.unique(values))
+
+
+def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Every dataset's rows in one frame (``schema.FRAME_COLUMNS``), a column at a time, letting go of
+    each dataset's copy of a column once it is joined (so the rows are not held twice over)."""
+    columns: dict[str, pd.Series] = {}
+    for col in schema.FRAME_COLUMNS:
+        column = pd.concat([f.pop(col) for f in frames], ignore_index=True)
+        columns[col] = column.astype("category") if col in schema.CATEGORICAL_COLUMNS else column
+    return pd.DataFrame(columns, copy=False)
+
+
+def _give_back_memory() -> None:
+    """Return memory freed while reading to the operating system. glibc keeps freed small blocks for
+    reuse, so without this a process (and every worker forked from it) holds on to the reading's
+    leftovers. Does nothing where the C library has no ``malloc_trim``."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def load_store(directory: Path | str) -> DataStore:
@@ -157,7 +192,7 @@ def load_store(directory: Path | str) -> DataStore:
             problems.append(
                 Problem(
                     schema.CATALOGUE_FILE,
-                    cat_table.lines[idx],
+                    int(cat_table.lines[idx]),
                     "name",
                     f"dataset {name!r} is listed but {name}.csv does not exist",
                 )
@@ -181,13 +216,15 @@ def load_store(directory: Path | str) -> DataStore:
             sources=_sources_in_order(typed["source"]),
             updated=parse_date(entry["updated"]) or date.min,
         )
+        del table, typed
+        _give_back_memory()
 
     if any(p.severity == "error" for p in problems):
         raise DataError(problems)
 
-    frame = pd.concat(frames, ignore_index=True)[list(schema.FRAME_COLUMNS)]
-    for col in schema.CATEGORICAL_COLUMNS:
-        frame[col] = frame[col].astype("category")
+    frame = _combine(frames)
+    del frames
+    _give_back_memory()
     warnings = tuple(p for p in problems if p.severity == "warning")
     for w in warnings:
         log.warning("%s", w)

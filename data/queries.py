@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 
 from data import schema
@@ -65,10 +66,20 @@ def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if filters.period != ALL:
         mask &= frame["period"] == filters.period
     if filters.strand != ALL:
-        mask &= frame["strand"].astype(str) == filters.strand
+        mask &= text_equals(frame["strand"], filters.strand)
     if filters.force != ALL:
-        mask &= frame["force"].astype(str) == filters.force
+        mask &= text_equals(frame["force"], filters.force)
     return frame[mask]
+
+
+def text_equals(series: pd.Series, value: str) -> pd.Series:
+    """``series.astype(str) == value``, without writing out every row's text for a categorical column
+    (its categories are compared instead, then looked up by code)."""
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return series.astype(str) == value
+    codes = series.cat.codes.to_numpy()
+    hits = np.flatnonzero(series.cat.categories.astype(str) == value)
+    return pd.Series(np.isin(codes, hits), index=series.index)  # a missing value (code -1) matches nothing
 
 
 def ordered_periods(frame: pd.DataFrame) -> list[str]:

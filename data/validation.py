@@ -8,15 +8,17 @@ which carries the full list.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from data import schema
@@ -27,6 +29,7 @@ _SOURCE_URL_RE = re.compile(r"^https?://[^\s<>\"]+$")
 _MARKUP_RE = re.compile(r"<\s*/?\s*[A-Za-z!]")
 _NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 _BOM = "\ufeff"
+_BOM_BYTES = _BOM.encode("utf-8")
 
 
 @dataclass(frozen=True, order=True)
@@ -71,42 +74,154 @@ def format_report(problems: Sequence[Problem]) -> str:
 
 
 @dataclass(frozen=True)
+class Coded:
+    """One column as its distinct values and, per row, the position of its value among them.
+
+    Checks run once per distinct value and are spread back to the rows, so a million rows that
+    share a few hundred values cost a few hundred checks.
+    """
+
+    codes: np.ndarray
+    values: pd.Series
+
+    @classmethod
+    def of(cls, series: pd.Series) -> Coded:
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object))
+        return cls(codes, pd.Series(uniques, dtype=object))
+
+    def spread(self, per_value: pd.Series, index: pd.Index) -> pd.Series:
+        """Per-row values from one result per distinct value (dtype kept)."""
+        return pd.Series(per_value.to_numpy()[self.codes], index=index)
+
+
+@dataclass(frozen=True)
 class RawTable:
     """A file's cells as strings, with the line each record starts on (the header is line 1)."""
 
     path: Path
     frame: pd.DataFrame
-    lines: list[int]
+    lines: Sequence[int]
+    #: Columns already split into distinct values (filled on first use).
+    coded: dict[str, Coded] = field(default_factory=dict, compare=False, repr=False)
+
+    def cells(self, column: str) -> Coded:
+        if column not in self.coded:
+            self.coded[column] = Coded.of(self.frame[column])
+        return self.coded[column]
+
+    def per_row(self, column: str, test: Callable[[pd.Series], pd.Series]) -> pd.Series:
+        """``test`` (a function of a Series of strings) worked out once per distinct value of ``column``."""
+        cells = self.cells(column)
+        return cells.spread(test(cells.values), self.frame.index)
 
 
 def _label(path: Path) -> str:
     return path.name
 
 
-def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``path`` as UTF-8 CSV whose header is exactly the ``expected`` columns, in any order."""
-    name = _label(path)
-    problems: list[Problem] = []
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [
-            Problem(
-                name,
-                line,
-                None,
-                f"byte {exc.start + 1} (character {col} of the line) is not UTF-8; save the file as 'CSV UTF-8'",
-            )
-        ]
-    if text.startswith(_BOM):
-        text = text[1:]
-        problems.append(Problem(name, 1, None, "file starts with a byte-order mark (BOM); it was ignored", "warning"))
-    if not text.strip():
-        return None, [Problem(name, None, None, "file is empty: expected a header row and data rows")]
+#: Bytes the quick reader looks at: every one is ASCII, so none is part of a longer UTF-8 character.
+_QUOTE, _COMMA, _LF, _CR = 34, 44, 10, 13
+_CHUNK = 1 << 24
 
+
+def _positions(data: np.ndarray, byte: int) -> np.ndarray:
+    """Offsets of ``byte`` in ``data``, a chunk at a time (no temporary the size of the file)."""
+    found = [np.flatnonzero(data[i : i + _CHUNK] == byte) + i for i in range(0, len(data), _CHUNK)]
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.intp)
+
+
+def _quoted_count(data: np.ndarray, byte: int, quotes: np.ndarray) -> int:
+    """How many ``byte``s lie inside quotes (an odd number of quotes before them)."""
+    if not len(quotes):
+        return 0
+    total = 0
+    for i in range(0, len(data), _CHUNK):
+        at = np.flatnonzero(data[i : i + _CHUNK] == byte) + i
+        total += int((np.searchsorted(quotes, at) % 2).sum())
+    return total
+
+
+def _read_standard(raw: bytes) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """Every record's cells (unstripped) and start line, read by pandas' C reader.
+
+    Only for plain RFC 4180 CSV, where the C reader and ``csv.reader`` cannot differ: each quote
+    opens a field, closes one or doubles another; no NUL, bare carriage return or second byte-order
+    mark (which pandas would drop); every record has the header's number of cells. Anything else
+    returns None, and ``csv.reader`` reads the file (it reports the problems, with their lines).
+    Newlines inside quotes are read too.
+    """
+    if raw.startswith(_BOM_BYTES) or b"\x00" in raw or (b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n")):
+        return None
+    data = np.frombuffer(raw, dtype=np.uint8)
+    size = len(data)
+    quotes = _positions(data, _QUOTE)
+    if len(quotes) % 2:
+        return None
+    if len(quotes):
+        opening = np.arange(len(quotes)) % 2 == 0
+        gap = np.diff(quotes) == 1  # a doubled quote inside a quoted field
+        before = data[np.maximum(quotes - 1, 0)]
+        after = data[np.minimum(quotes + 1, size - 1)]
+        opens = (quotes == 0) | (before == _COMMA) | (before == _LF) | np.r_[False, gap]
+        closes = (quotes == size - 1) | (after == _COMMA) | (after == _LF) | (after == _CR) | np.r_[gap, False]
+        if not (opens[opening].all() and closes[~opening].all()):
+            return None
+    newlines = _positions(data, _LF)
+    inside = np.searchsorted(quotes, newlines) % 2 == 1
+    if inside.any() and b"\r" in raw:
+        return None
+    starts = np.r_[0, newlines[~inside] + 1]
+    starts = starts[starts < size]
+    blank = (data[starts] == _LF) | (data[starts] == _CR)
+    lines = np.searchsorted(newlines, starts[~blank]) + 1
+    try:
+        # As categoricals: each distinct cell is one string, and its codes are ``Coded``'s.
+        cells = pd.read_csv(io.BytesIO(raw), header=None, dtype="category", na_filter=False, engine="c")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+    delimiters = raw.count(b",") - _quoted_count(data, _COMMA, quotes)
+    if len(cells) != len(lines) or delimiters != (cells.shape[1] - 1) * len(cells) or cells.isna().any(axis=None):
+        return None
+    return cells, lines
+
+
+def _strip_columns(cells: pd.DataFrame, header: list[str]) -> tuple[pd.DataFrame, dict[str, Coded]]:
+    """The body (categorical columns) as strings, every cell stripped once per distinct value, and
+    each column's ``Coded``."""
+    columns: dict[str, np.ndarray] = {}
+    coded: dict[str, Coded] = {}
+    for name, column in zip(header, cells.columns, strict=True):
+        categories = cells[column].cat.categories
+        codes = cells[column].cat.codes.to_numpy()
+        used = np.flatnonzero(np.bincount(codes, minlength=len(categories)))  # not the header's cell
+        stripped = np.array([str(categories[i]).strip() for i in used], dtype=object)
+        merged, values = pd.factorize(stripped)  # " a" and "a" are one value once stripped
+        lookup = np.zeros(len(categories), dtype=np.int32)
+        lookup[used] = merged
+        codes = lookup[codes]
+        columns[name] = values[codes]
+        coded[name] = Coded(codes, pd.Series(values, dtype=object))
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(cells)), dtype=object, copy=False), coded
+
+
+def _blank_utf8(raw: bytes) -> bool:
+    """Whether ``raw`` is empty or only white space. Raises ``raw.decode('utf-8')``'s error if it is not
+    UTF-8; decodes a chunk at a time, so the whole file is never held as text as well as bytes."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    blank = True
+    view = memoryview(raw)
+    try:
+        for i in range(0, len(raw), _CHUNK):
+            text = decoder.decode(view[i : i + _CHUNK], final=i + _CHUNK >= len(raw))
+            blank = blank and (not text or text.isspace())
+    except UnicodeDecodeError:
+        raw.decode("utf-8")  # raises the same error, placed in the whole file
+        raise
+    return blank
+
+
+def _read_records(text: str, name: str) -> tuple[list[list[str]], list[int]] | Problem:
+    """Every non-blank record and the line it starts on, by ``csv.reader`` (or the CSV error)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
     lines: list[int] = []
@@ -118,9 +233,47 @@ def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, li
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        return None, [Problem(name, reader.line_num, None, f"not valid CSV: {exc}")]
+        return Problem(name, reader.line_num, None, f"not valid CSV: {exc}")
+    return records, lines
 
-    header = [h.strip() for h in records[0]]
+
+def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``path`` as UTF-8 CSV whose header is exactly the ``expected`` columns, in any order."""
+    name = _label(path)
+    problems: list[Problem] = []
+    raw = path.read_bytes()
+    try:
+        blank = _blank_utf8(raw)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            Problem(
+                name,
+                line,
+                None,
+                f"byte {exc.start + 1} (character {col} of the line) is not UTF-8; save the file as 'CSV UTF-8'",
+            )
+        ]
+    if raw.startswith(_BOM_BYTES):
+        raw = raw[len(_BOM_BYTES) :]
+        blank = _blank_utf8(raw)
+        problems.append(Problem(name, 1, None, "file starts with a byte-order mark (BOM); it was ignored", "warning"))
+    if blank:
+        return None, [Problem(name, None, None, "file is empty: expected a header row and data rows")]
+
+    standard = _read_standard(raw)
+    if standard is None:
+        read = _read_records(raw.decode("utf-8"), name)
+        if isinstance(read, Problem):
+            return None, [read]
+        records, lines = read
+        header = [h.strip() for h in records[0]]
+        count = len(records)
+    else:
+        cells, line_array = standard
+        header = [str(h).strip() for h in cells.iloc[0]]
+        count = len(cells)
     missing = [c for c in expected if c not in header]
     extra = [h for h in header if h not in expected]
     for col in missing:
@@ -132,10 +285,13 @@ def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, li
         problems.append(Problem(name, 1, col, "column appears more than once in the header"))
     if missing or extra or dupes:
         return None, problems
-    if len(records) == 1:
+    if count == 1:
         problems.append(Problem(name, None, None, "file has a header but no data rows"))
         return None, problems
 
+    if standard is not None:
+        frame, coded = _strip_columns(cells.iloc[1:], header)
+        return RawTable(path, frame.reindex(columns=list(expected)), line_array[1:], coded), problems
     body: list[list[str]] = []
     body_lines: list[int] = []
     for record, line in zip(records[1:], lines[1:], strict=True):
@@ -163,7 +319,7 @@ def _bad_cells(table: RawTable, column: str, mask: pd.Series, message: str | Non
     for idx in mask[mask].index:
         value = table.frame.at[idx, column]
         text = fmt(value) if fmt else message
-        out.append(Problem(name, table.lines[idx], column, text))
+        out.append(Problem(name, int(table.lines[idx]), column, text))
     return out
 
 
@@ -171,35 +327,38 @@ def _text_checks(table: RawTable, columns: Iterable[str]) -> list[Problem]:
     """No cell may start like a spreadsheet formula or hold HTML markup."""
     problems = []
     for col in columns:
-        series = table.frame[col]
-        formula = series.str.startswith(schema.FORMULA_PREFIXES) & ~series.str.match(_NUMBER_RE)
-        if col == "source":
-            formula &= ~series.str.match(_SOURCE_URL_RE)
+
+        def formula(values: pd.Series, col: str = col) -> pd.Series:
+            found = values.str.startswith(schema.FORMULA_PREFIXES) & ~values.str.match(_NUMBER_RE)
+            if col == "source":
+                found &= ~values.str.match(_SOURCE_URL_RE)
+            return found
+
         problems += _bad_cells(
             table,
             col,
-            formula,
+            table.per_row(col, formula),
             fmt=lambda v: f"text {v[:40]!r} starts like a spreadsheet formula (=, +, -, @); reword it",
         )
         problems += _bad_cells(
             table,
             col,
-            series.str.contains(_MARKUP_RE),
+            table.per_row(col, lambda values: values.str.contains(_MARKUP_RE)),
             fmt=lambda v: f"text {v[:40]!r} contains HTML markup; plain text only",
         )
     return problems
 
 
 def _vocab(table: RawTable, column: str, allowed: Sequence[str], blank_ok: bool) -> list[Problem]:
-    series = table.frame[column]
-    bad = ~series.isin(allowed)
-    if blank_ok:
-        bad &= series != ""
+    def bad(values: pd.Series) -> pd.Series:
+        out = ~values.isin(allowed)
+        return out & (values != "") if blank_ok else out
+
     shown = ", ".join(repr(a) for a in allowed) if len(allowed) <= 8 else f"{len(allowed)} allowed values"
     return _bad_cells(
         table,
         column,
-        bad,
+        table.per_row(column, bad),
         fmt=lambda v: f"{v!r} is not allowed here (allowed: {shown}; see data/schema.py)",
     )
 
@@ -211,15 +370,22 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+def _is(table: RawTable, column: str, value: str) -> pd.Series:
+    return table.per_row(column, lambda values: values == value)
+
+
 def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check one dataset file's cells; return the typed frame and the problems found."""
+    """Check one dataset file's cells; return the typed frame and the problems found.
+
+    Every check runs once per distinct value of a column (see ``Coded``), then per row.
+    """
     f = table.frame
     name = _label(table.path)
     problems: list[Problem] = []
 
     for col in schema.COLUMNS:
         if col.required:
-            problems += _bad_cells(table, col.name, f[col.name] == "", "a value is required here")
+            problems += _bad_cells(table, col.name, _is(table, col.name, ""), "a value is required here")
     text_cols = [c for c in schema.COLUMN_NAMES if c not in ("value", "period_start", "period_end")]
     problems += _text_checks(table, text_cols)
 
@@ -230,26 +396,30 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     problems += _vocab(table, "derived", schema.DERIVED_VALUES, blank_ok=False)
     problems += _vocab(table, "source_type", schema.SOURCE_TYPES, blank_ok=False)
     problems += _vocab(table, "series_break", schema.SERIES_BREAK_VALUES, blank_ok=True)
+    no_note = _is(table, "note", "")
     problems += _bad_cells(
         table,
         "note",
-        (f["series_break"] == "yes") & (f["note"] == ""),
+        _is(table, "series_break", "yes") & no_note,
         "a series break needs a note saying what changed",
     )
 
-    # Numbers.
-    raw_value = f["value"]
-    has_value = raw_value != ""
-    numeric = pd.to_numeric(raw_value.str.replace(",", "", regex=False).where(has_value), errors="coerce")
-    not_number = has_value & (~raw_value.str.match(_NUMBER_RE))
+    # Numbers: worked out per distinct cell, then spread to the rows.
+    values = table.cells("value")
+    raw_value = values.values
+    has_value_u = raw_value != ""
+    not_number_u = has_value_u & (~raw_value.str.match(_NUMBER_RE))
+    numeric_u = pd.to_numeric(raw_value.str.replace(",", "", regex=False).where(has_value_u), errors="coerce")
+    value_u = numeric_u.where(~not_number_u)
+    has_value = values.spread(has_value_u, f.index)
     problems += _bad_cells(
         table,
         "value",
-        not_number,
+        values.spread(not_number_u, f.index),
         fmt=lambda v: f"{v!r} is not a number (write digits with '.' for decimals, no commas, units or words)",
     )
-    value = numeric.where(~not_number)
-    signed = f["unit"].isin(schema.SIGNED_UNITS)
+    value = values.spread(value_u, f.index)
+    signed = table.per_row("unit", lambda units: units.isin(schema.SIGNED_UNITS))
     problems += _bad_cells(
         table,
         "value",
@@ -259,14 +429,14 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     problems += _bad_cells(
         table,
         "value",
-        value.map(lambda x: isinstance(x, float) and math.isinf(x)),
+        values.spread(value_u.map(lambda x: isinstance(x, float) and math.isinf(x)), f.index),
         "value is infinite",
     )
 
     # Blanks, words and qualifiers fit together.
-    has_text = f["value_text"] != ""
-    not_stated = f["qualifier"] == schema.NOT_STATED
-    text_unit = f["unit"].isin(schema.TEXT_UNITS)
+    has_text = ~_is(table, "value_text", "")
+    not_stated = _is(table, "qualifier", schema.NOT_STATED)
+    text_unit = table.per_row("unit", lambda units: units.isin(schema.TEXT_UNITS))
     problems += _bad_cells(
         table,
         "qualifier",
@@ -290,45 +460,47 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     problems += _bad_cells(
         table,
         "note",
-        (f["derived"] == "yes") & (f["note"] == ""),
+        _is(table, "derived", "yes") & no_note,
         "derived rows need a note saying how the number was computed",
     )
 
     # Sources.
-    src = f["source"]
-    para = src.str.match(_SOURCE_PARA_RE)
-    url = src.str.match(_SOURCE_URL_RE)
+    para = table.per_row("source", lambda src: src.str.match(_SOURCE_PARA_RE))
+    url = table.per_row("source", lambda src: src.str.match(_SOURCE_URL_RE))
     problems += _bad_cells(
         table,
         "source",
-        (src != "") & ~para & ~url,
+        ~_is(table, "source", "") & ~para & ~url,
         fmt=lambda v: f"{v!r} is not a source: write 'para 88', 'paras 86-87' or a full URL",
     )
-    paper = f["source_type"] == "paper"
+    paper = _is(table, "source_type", "paper")
     problems += _bad_cells(table, "source_type", para & ~paper, "a paragraph source must have source_type 'paper'")
     problems += _bad_cells(table, "source_type", url & paper, "a URL source cannot have source_type 'paper'")
 
-    # Dates.
-    parsed = {}
+    # Dates: parsed once per distinct cell; the typed columns are datetimes (NaT where blank).
+    typed_dates: dict[str, pd.Series] = {}
+    bad_date: dict[str, pd.Series] = {}
     for col in ("period_start", "period_end"):
-        series = f[col]
-        dates = series.map(lambda s: parse_date(s) if s else None)
-        bad = (series != "") & dates.isna()
+        cells = table.cells(col)
+        dates_u = cells.values.map(lambda s: parse_date(s) if s else None)
+        bad_u = (cells.values != "") & dates_u.isna()
+        bad_date[col] = cells.spread(bad_u, f.index)
         problems += _bad_cells(
             table,
             col,
-            bad,
+            bad_date[col],
             fmt=lambda v: f"{v!r} is not a valid date; write YYYY-MM-DD (e.g. 2020-11-30)",
         )
-        parsed[col] = dates
-    both = parsed["period_start"].notna() & parsed["period_end"].notna()
-    backwards = both & (parsed["period_start"].where(both, date.min) > parsed["period_end"].where(both, date.min))
+        typed_dates[col] = cells.spread(pd.to_datetime(dates_u), f.index)
+    start, end = typed_dates["period_start"], typed_dates["period_end"]
+    backwards = start.notna() & end.notna() & (start > end)
     problems += _bad_cells(table, "period_end", backwards, "period ends before it starts")
 
-    # Unique keys.
-    key = f[list(schema.KEY_COLUMNS)]
-    dup = key.duplicated(keep=False)
+    # Unique keys (compared by value codes: equal codes are equal cells).
+    keys = list(schema.KEY_COLUMNS)
+    dup = pd.DataFrame({c: table.cells(c).codes for c in keys}, index=f.index).duplicated(keep=False)
     if dup.any():
+        key = f[keys]
         first_line: dict[tuple, int] = {}
         for idx in dup[dup].index:
             k = tuple(key.loc[idx])
@@ -336,71 +508,79 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                 problems.append(
                     Problem(
                         name,
-                        table.lines[idx],
+                        int(table.lines[idx]),
                         None,
                         f"duplicate row: same measure, breakdown, period, force and strand as line {first_line[k]}",
                     )
                 )
             else:
-                first_line[k] = table.lines[idx]
+                first_line[k] = int(table.lines[idx])
 
     # The same period label must mean the same dates everywhere in the file.
-    dated_ok = ~((f["period_start"] != "") & parsed["period_start"].isna()) & ~(
-        (f["period_end"] != "") & parsed["period_end"].isna()
-    )
-    spans = f.loc[dated_ok, ["period", "period_start", "period_end"]].drop_duplicates()
+    dated_ok = ~bad_date["period_start"] & ~bad_date["period_end"]
+    span_cols = ["period", "period_start", "period_end"]
+    spans = pd.DataFrame({c: table.cells(c).codes for c in span_cols}, index=f.index)[dated_ok].drop_duplicates()
     clash = spans[spans.duplicated("period", keep=False)]
-    for period in clash["period"].unique():
-        idx = f.index[f["period"] == period][-1]
+    periods = table.cells("period").values
+    for code in clash["period"].unique():
+        period = periods[code]
+        idx = f.index[table.cells("period").codes == code][-1]
         problems.append(
             Problem(
                 name,
-                table.lines[idx],
+                int(table.lines[idx]),
                 "period",
                 f"period {period!r} is given different start or end dates on different rows",
             )
         )
 
-    typed = f.copy()
+    typed = f.copy(deep=False)  # copy on write: the raw table is not changed
     typed["value"] = value.astype("float64")
-    typed["period_start"] = pd.to_datetime(parsed["period_start"])
-    typed["period_end"] = pd.to_datetime(parsed["period_end"])
+    typed["period_start"] = start
+    typed["period_end"] = end
     return typed, problems
 
 
 def check_totals(dataset: str, table: RawTable, typed: pd.DataFrame) -> list[Problem]:
-    """Apply the declared ``TOTAL_RULES`` for ``dataset``: parts add up to their total."""
+    """Apply the declared ``TOTAL_RULES`` for ``dataset``: parts add up to their total.
+
+    Each total row is matched with its parts on every other key column and the unit (one
+    grouping of the parts, not a scan of them per total).
+    """
     problems: list[Problem] = []
     match_on = [c for c in schema.KEY_COLUMNS if c != "breakdown"] + ["unit"]
     for rule in (r for r in schema.TOTAL_RULES if r.dataset == dataset):
-        totals = typed[typed["breakdown"] == rule.total]
+        totals = typed[(typed["breakdown"] == rule.total) & typed["value"].notna()]
         parts = typed[typed["breakdown"].isin(rule.parts)]
-        for idx, total_row in totals.iterrows():
-            same = (parts[match_on] == total_row[match_on]).all(axis=1)
-            group = parts[same]
-            if group.empty or pd.isna(total_row["value"]):
-                continue
-            stated = group["value"].dropna()
-            total = float(total_row["value"])
-            complete = len(stated) == len(rule.parts) == len(group)
-            got = float(stated.sum())
+        if totals.empty or parts.empty:
+            continue
+        # Per key: how many part rows, how many of them are stated, and what the stated ones add up to.
+        groups = parts.groupby(match_on, sort=False, dropna=False)["value"].agg(["size", "count", "sum"])
+        found = totals[match_on].join(groups, on=match_on, how="left")
+        found["total"] = totals["value"]
+        # Only the rows that may be wrong are looked at one by one (with math.isclose, as ever).
+        whole = (found["count"] == len(rule.parts)) & (found["size"] == len(rule.parts))
+        off = (found["sum"] - found["total"]).abs() > 1e-9 * np.maximum(found["sum"].abs(), found["total"].abs())
+        suspect = found["size"].notna() & ((whole & off) | (~whole & (found["sum"] > found["total"] + 1e-6)))
+        for idx, size, stated, got, total in found.loc[suspect, ["size", "count", "sum", "total"]].itertuples():
+            measure = typed.at[idx, "measure"]
+            complete = int(stated) == len(rule.parts) == int(size)
             if complete and not math.isclose(got, total, rel_tol=1e-9, abs_tol=1e-6):
                 problems.append(
                     Problem(
                         _label(table.path),
-                        table.lines[idx],
+                        int(table.lines[idx]),
                         "value",
-                        f"total {total:g} for {total_row['measure']!r} does not equal "
-                        f"{' + '.join(rule.parts)} = {got:g}",
+                        f"total {total:g} for {measure!r} does not equal {' + '.join(rule.parts)} = {got:g}",
                     )
                 )
             elif not complete and got > total + 1e-6:
                 problems.append(
                     Problem(
                         _label(table.path),
-                        table.lines[idx],
+                        int(table.lines[idx]),
                         "value",
-                        f"stated parts of {total_row['measure']!r} add up to {got:g}, more than the total {total:g}",
+                        f"stated parts of {measure!r} add up to {got:g}, more than the total {total:g}",
                     )
                 )
     return problems

@@ -219,16 +219,21 @@ def layout(**query: str) -> html.Div:
     return store.memo.get_or_make(("overview", filters), lambda: _overview(store, filters))
 
 
+def _headline_rows(store, h: Headline) -> pd.DataFrame:
+    """A headline's rows before filtering: selected once per data, not on every change of filters."""
+    return store.memo.get_or_make(("headline rows", h), lambda: _select(store.dataset(h.dataset), h.where))
+
+
 def _overview(store, filters: Filters) -> html.Div:
     # The filter options are what the tiles can show.
-    rows = pd.concat([_select(store.dataset(h.dataset), h.where) for _, _, hs in SECTIONS for h in hs])
+    rows = pd.concat([_headline_rows(store, h) for _, _, hs in SECTIONS for h in hs])
     search = filters.to_search()
     sections = []
     hidden = 0
     for heading, heading_id, headlines in SECTIONS:
         tiles = []
         for h in headlines:
-            t = make_tile(h, apply_filters(_select(store.dataset(h.dataset), h.where), filters), search)
+            t = make_tile(h, apply_filters(_headline_rows(store, h), filters), search)
             if t is None:
                 hidden += 1
             else:

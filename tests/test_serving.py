@@ -104,12 +104,22 @@ def test_page_html_does_not_carry_every_page_layout(client):
     assert len(html) < 20_000, len(html)
 
 
-def test_pages_are_drawn_before_the_first_visitor(dash_app):
-    paths = [p["path"] for p in dash.page_registry.values() if p.get("nav", True)]
-    assert "/organised-crime" in paths and "/" in paths
-    store = get_store()
-    for path in paths:
-        assert store.memo.peek(("router", path, "")) is not None, path
+def test_pages_are_drawn_before_the_first_visitor():
+    """Importing the app (what gunicorn's master does before it forks) draws every page in the nav."""
+    import subprocess
+    import sys
+
+    code = (
+        "import app\n"
+        "from data.loader import get_store\n"
+        "paths = app.nav_paths()\n"
+        "assert '/organised-crime' in paths and '/' in paths, paths\n"
+        "missing = [p for p in paths if get_store().memo.peek(('router', p, '')) is None]\n"
+        "print('missing', missing)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=app_module.ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "missing []" in out.stdout, out.stdout
 
 
 def _ids(component, found: set[str]) -> set[str]:
