@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash
     register_api(app.server, get_store)
     app.server.register_blueprint(create_exports(get_store))
     if warm:
-        router_cache.warm(app.server, nav_paths())
+        router_cache.warm(app.server, nav_paths(), get_store)
     return app
 
 
@@ -98,7 +98,7 @@ def reload_data(dash_app: dash.Dash) -> bool:
     after = reload_store()
     if after is before:
         return False
-    router_cache.warm(dash_app.server, nav_paths())
+    router_cache.warm(dash_app.server, nav_paths(), get_store)
     log.info("New data is serving: %d rows from %d datasets", len(after.frame), len(after.catalogue))
     return True
 

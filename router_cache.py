@@ -57,7 +57,8 @@ def install(server: Flask, get_store: Callable[[], DataStore]) -> None:
     @server.after_request
     def remember(response: Response) -> Response:
         key = g.pop("router_key", None)
-        if key is not None and response.status_code == 200 and not response.direct_passthrough:
+        failed = g.pop("page_failed", False)  # set by components.page.safe_layout
+        if key is not None and response.status_code == 200 and not response.direct_passthrough and not failed:
             body = response.get_data()
             get_store().memo.get_or_make(key, lambda: body)
         return response
@@ -78,7 +79,7 @@ def router_request(path: str, search: str = "") -> bytes:
     ).encode()
 
 
-def warm(server: Flask, paths: list[str]) -> None:
+def warm(server: Flask, paths: list[str], get_store: Callable[[], DataStore]) -> None:
     """Draw each page once with no filters, so its answer is cached before any visitor asks.
 
     Run in gunicorn's master (preload), this also does Dash's first-request set-up there: every
@@ -88,5 +89,9 @@ def warm(server: Flask, paths: list[str]) -> None:
     client.get("/")
     for path in paths:
         res = client.post(_CALLBACK, data=router_request(path), content_type="application/json")
-        if res.status_code != 200:
-            log.warning("Warming %s answered %s", path, res.status_code)
+        if res.status_code != 200 or get_store().memo.peek(("router", path, "")) is None:
+            log.error(
+                "The page %s could not be drawn at start-up (%s); it will be tried again when asked for",
+                path,
+                res.status_code,
+            )

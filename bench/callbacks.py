@@ -2,11 +2,14 @@
 
 Starts gunicorn twice on loopback (the dashboard with gunicorn.conf.py; the floor app with the
 same workers and timeouts), then drives each with 10, 50 and 100 concurrent clients for a fixed
-number of requests. Reports p50/p95/p99 latency and requests per second
-(``run()`` for the combined report; ``main()`` writes bench/results/callbacks.md). Loopback only; every run is bounded in count and time.
+number of requests. Reports p50/p95/p99 latency and requests per second (``run()`` for the
+combined report; ``main()`` writes bench/results/callbacks.md). Loopback only; every run is
+bounded in count and time.
 
 The dashboard requests are what the browser sends when a filter is applied: the Dash Pages
-router callback for a page and query string (a mix of pages and filter states).
+router callback for a page and query string (a mix of pages and filter states). After the
+warm-up each is answered from the cache, as repeat requests are when a board opens the same
+links; the cost of a filter state nobody has asked for yet is in the data-scale benchmark.
 """
 
 from __future__ import annotations
@@ -156,8 +159,10 @@ def report(results: list[tuple[str, int, dict[str, float]]]) -> list[str]:
         "(threads on the same machine, loopback only; gunicorn's sync workers close the connection after "
         "each answer, so every request opens one).",
         "- Dashboard: the page callback the browser sends when filters are applied (the Dash Pages router "
-        "for a page and query string; a mix of pages and filter states). Floor: a bare Flask route "
-        "returning a small JSON, under the same gunicorn settings.",
+        "for a page and query string; a mix of six pages and filter states). After the warm-up every one is "
+        "answered from the cache, as when a board opens the same shared links; a filter state nobody has asked "
+        "for yet is drawn once (see section 3's callback times). Floor: a bare Flask route returning a small "
+        "JSON, under the same gunicorn settings.",
         f"- {REQUESTS_PER_LEVEL} requests per level, each level capped at {TIME_LIMIT_S} s.",
         "",
         *table(

@@ -202,7 +202,8 @@ def run(sizes: tuple[int, ...] = SIZES) -> list[str]:
         result = measure(rows, states)
         print(
             f"{rows:>9,} rows: load {result['load']['load_s']:.2f} s, start-up {result['app']['startup_s']:.2f} s, "
-            f"callback p95 {result['app']['callback']['p95']:.0f} ms, peak {result['app']['after_callbacks']['peak']:.0f} MB",
+            f"callback p95 {result['app']['callback']['p95']:.0f} ms, "
+            f"peak {result['app']['after_callbacks']['peak']:.0f} MB",
             flush=True,
         )
         results.append(result)
@@ -308,7 +309,7 @@ def report(results: list[dict]) -> list[str]:
         "grouping, so validation is a small share.",
         f"- Memory: of the {rss:,.0f} MB a worker holds at {top['rows']:,} rows, about {small:,.0f} MB is what it holds "
         f"at {results[0]['rows']:,} rows (Python, pandas, Dash, Plotly, the pages). The frame keeps its text columns "
-        "as pointers to shared strings and seven columns as categoricals (about 95 bytes a row). The peak is the "
+        "as pointers to shared strings and its repetitive columns as categoricals. The peak is the "
         "master while it reads the largest file (its bytes, pandas' parse and the stripped columns at once); memory "
         "freed while reading is handed back to the system before the workers fork.",
         "- Callbacks: every uncached filter state selects each chart's rows from its whole dataset again, so a page "
@@ -317,13 +318,6 @@ def report(results: list[dict]) -> list[str]:
             f"Over {TARGET_FILTER_P95_MS} ms at the median: {', '.join(over)}."
             if over
             else f"No page's median is over {TARGET_FILTER_P95_MS} ms."
-        )
-        + (
-            " The overview selects each of its 19 headlines' rows from the whole dataset twice per filter state "
-            "(`_select` in `pages/overview.py`, comparing every row's text); selecting them once per data, as the "
-            "charts' results are cached per data, takes that page to the others' times."
-            if "/ (overview)" in over
-            else ""
         ),
     ]
 

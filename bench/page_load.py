@@ -46,7 +46,7 @@ TARGET_WARM_BYTES = 100 * 1024
 #: Marks the first time a chart's traces (or, with no chart, the overview's tiles) are drawn.
 FIRST_DRAW_JS = """
 (() => {
-  const selector = location.pathname === '/' ? '.tile-value' : '.js-plotly-plot g.trace';
+  const selector = '.js-plotly-plot g.trace, .tile-value';
   const found = () => document.querySelector(selector);
   const done = () => requestAnimationFrame(() => requestAnimationFrame(() => {
     if (window.__firstDraw === undefined) window.__firstDraw = performance.now();

@@ -119,11 +119,7 @@ def chart_card(chart: Chart, export_base: str | None = None, search: str = "") -
             html.Details(
                 [
                     html.Summary("Show these figures as a table", id={"type": TABLE_SUMMARY, "key": chart.key}),
-                    html.Div(
-                        html.P(TABLE_LOADING, className="small"),
-                        id={"type": TABLE_SLOT, "key": chart.key},
-                        **{"aria-live": "polite"},
-                    ),
+                    html.Div(html.P(TABLE_LOADING, className="small"), id={"type": TABLE_SLOT, "key": chart.key}),
                 ],
                 className="chart-table",
             )
@@ -143,13 +139,14 @@ def find_chart(pathname: str | None, search: str | None, key: str) -> Chart | No
 @callback(
     Output({"type": TABLE_SLOT, "key": MATCH}, "children"),
     Input({"type": TABLE_SUMMARY, "key": MATCH}, "n_clicks"),
+    State({"type": TABLE_SLOT, "key": MATCH}, "children"),
     State(PAGES_LOCATION, "pathname"),
     State(PAGES_LOCATION, "search"),
     prevent_initial_call=True,
 )
-def draw_table(clicks: int | None, pathname: str | None, search: str | None):
-    """Draw a chart's table the first time it is opened (later clicks only open and close it)."""
-    if clicks != 1:
+def draw_table(clicks: int | None, slot: object, pathname: str | None, search: str | None):
+    """Draw a chart's table when it is opened and not yet drawn (so a failed first try is tried again)."""
+    if not clicks or TABLE_LOADING not in str(slot):
         raise PreventUpdate
     chart = find_chart(pathname, search, ctx.triggered_id["key"])
     if chart is None or chart.rows.empty:

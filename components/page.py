@@ -9,6 +9,7 @@ from types import ModuleType
 
 import pandas as pd
 from dash import html
+from flask import g, has_request_context
 
 from components.chart_card import chart_card
 from components.filters import filter_bar
@@ -32,6 +33,8 @@ def safe_layout(layout: Callable[..., object]) -> Callable[..., object]:
             return layout(*args, **kwargs)
         except Exception:
             log.exception("Page layout failed for %s with %s", layout.__module__, kwargs)
+            if has_request_context():
+                g.page_failed = True  # router_cache must not keep this answer
             return html.Div(
                 [
                     html.H1("This page could not be shown"),

@@ -11,7 +11,7 @@ from bench.faults import WORKERS, kill_worker_under_load, reload_bad_then_good_d
 
 def test_killing_a_worker_under_load_loses_at_most_its_request_and_is_replaced():
     result = kill_worker_under_load(clients=100, seconds=4.0, kill_after=1.5)
-    assert result["requests"] > 500, result  # the load really ran
+    assert 0 < result["requests_before_kill"] < result["requests"], result  # load ran before and after the kill
     assert result["failed"] <= 1, result  # a sync worker holds at most one request when it dies
     assert result["replaced"], result
     assert result["victim"] not in result["workers_after"] and len(result["workers_after"]) == WORKERS

@@ -59,3 +59,24 @@ def test_other_callbacks_are_not_cached(client):
     }
     client.post("/_dash-update-component", json=clear)
     assert len(memo) == before
+
+
+def test_a_page_that_failed_is_not_kept(client, monkeypatch):
+    import dash
+
+    from components.page import safe_layout
+
+    def broken(**query):
+        raise RuntimeError("synthetic failure for this test")
+
+    client.get("/")
+    page = next(p for p in dash.page_registry.values() if p["path"] == "/venetic")
+    monkeypatch.setitem(page, "layout", safe_layout(broken))
+    res = post(client, "/venetic", "?strand=Prepare")
+    assert res.status_code == 200 and "could not be shown" in res.get_data(as_text=True)
+    assert "synthetic failure" not in res.get_data(as_text=True)  # no trace reaches the reader
+    assert loader.get_store().memo.peek(("router", "/venetic", "?strand=Prepare")) is None
+    monkeypatch.undo()
+    fixed = post(client, "/venetic", "?strand=Prepare").get_data(as_text=True)
+    assert "could not be shown" not in fixed
+    assert loader.get_store().memo.peek(("router", "/venetic", "?strand=Prepare")) is not None

@@ -9,7 +9,7 @@ import pytest
 
 from data import loader, schema
 from data.loader import load_store
-from data.validation import DataError
+from data.validation import DataError, Problem
 from tests.conftest import GOOD_ROW, write_csv
 
 
@@ -311,3 +311,56 @@ def test_catalogue_updated_must_be_a_date(make_folder):
     cat.write_text(cat.read_text().replace("2021-01-31", "last week"))
     (msg,) = problems_for(folder)
     assert msg.startswith("datasets.csv, line 2, column 'updated': error: 'last week' is not a valid date")
+
+
+# -- the fast reader (pandas' C reader) must read exactly what csv.reader reads, or step aside ----
+
+_FAST_CASES = {
+    "plain": b"a,b,c\n1,2,3\n4,5,6\n",
+    "no final newline": b"a,b,c\n1,2,3\n4,5,6",
+    "crlf": b"a,b,c\r\n1,2,3\r\n4,5,6\r\n",
+    "short row": b"a,b,c\n1,2\n4,5,6\n",
+    "long row": b"a,b,c\n1,2,3,4\n4,5,6\n",
+    "whitespace-only line": b"a,b,c\n1,2,3\n   \n4,5,6\n",
+    "blank lines before a record": b"a,b,c\n\n\n1,2,3\n",
+    "quoted newline": b'a,b,c\n1,"two\nlines",3\n4,5,6\n',
+    "doubled quotes": b'a,b,c\n1,"say ""hi""",3\n',
+    "quote inside a field": b'a,b,c\n1,2"x,3\n',
+    "only commas": b"a,b,c\n,,\n",
+    "empty quoted": b'a,b,c\n"",2,3\n',
+    "padded cells": b"a,b,c\n 1 , 2 ,3\n",
+}
+
+
+@pytest.mark.parametrize("raw", list(_FAST_CASES.values()), ids=list(_FAST_CASES))
+def test_fast_reader_agrees_with_csv_reader_or_steps_aside(raw):
+    from data.validation import _read_records, _read_standard
+
+    slow = _read_records(raw.decode("utf-8"), "x.csv")
+    fast = _read_standard(raw)
+    if fast is None:
+        return  # csv.reader reads it, with its own messages
+    assert not isinstance(slow, Problem)
+    records, lines = slow
+    cells, fast_lines = fast
+    assert [list(map(str, row)) for row in cells.itertuples(index=False)] == records
+    assert [int(n) for n in fast_lines] == lines
+
+
+def test_fast_reader_steps_aside_for_rows_of_the_wrong_width():
+    from data.validation import _read_standard
+
+    for name in ("short row", "long row", "whitespace-only line", "quote inside a field"):
+        assert _read_standard(_FAST_CASES[name]) is None, name
+
+
+def test_short_row_is_reported_on_its_own_line(make_folder):
+    folder = make_folder([GOOD_ROW, {**GOOD_ROW, "period": "Dec 2018 to Nov 2019"}])
+    path = folder / "sample.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = ",".join(lines[2].split(",")[:3])  # the second data row loses its other cells
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_store(folder)
+    assert any(p.file == "sample.csv" and p.line == 3 for p in err.value.problems), err.value.report()
+    assert not any(p.line == 2 for p in err.value.problems), err.value.report()
