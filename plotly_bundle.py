@@ -9,10 +9,11 @@ package, whose figures it draws (tested).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
-from flask import Flask, Response, send_file
+from flask import Flask, Response, request, send_file
 
 BUNDLE_PATH = Path(__file__).resolve().parent / "assets" / "vendor" / "plotly-basic.min.js"
 #: The address the Dash renderer loads plotly.js from (dash-renderer sets ``window._dashPlotlyJSURL``).
@@ -34,13 +35,24 @@ def bundle_version(path: Path = BUNDLE_PATH) -> str:
 BUNDLE_NAME = f"plotly.js basic {bundle_version()}"
 
 
+def already_has(if_none_match: set[str], etag: str) -> bool:
+    """Whether the browser's If-None-Match names ``etag``, with or without the ':br' / ':gzip' that
+    compression adds to it (so Flask's own check, which compares the bare tag, never matches)."""
+    return any(tag.split(":", 1)[0] == etag for tag in if_none_match)
+
+
 def install(server: Flask) -> None:
     """Answer Dash's plotly.js address with the smaller bundle (a static rule outranks Dash's)."""
+    etag = hashlib.sha256(BUNDLE_PATH.read_bytes()).hexdigest()[:40]
 
     def plotly_js() -> Response:
         # The address has no version in it, so browsers check it (ETag) before reusing it: an
         # unchanged file costs a 304 with no body; an upgraded one is never served stale.
-        response = send_file(BUNDLE_PATH, mimetype="text/javascript", conditional=True, etag=True)
+        if already_has(request.if_none_match.as_set(), etag):
+            response = Response(status=304)
+            response.set_etag(etag)
+        else:
+            response = send_file(BUNDLE_PATH, mimetype="text/javascript", etag=etag, conditional=False)
         response.cache_control.public = True
         response.cache_control.no_cache = True
         return response

@@ -43,6 +43,15 @@ def test_plotly_address_serves_the_small_bundle_checked_before_reuse(client):
     assert res.cache_control.no_cache and res.cache_control.public and "ETag" in res.headers
     again = client.get(plotly_bundle.DASH_PLOTLY_URL, headers={"If-None-Match": res.headers["ETag"]})
     assert again.status_code == 304 and not again.get_data()
+    # Compressed, the ETag carries ':br'; the browser sends that back, and still gets a 304.
+    br = client.get(plotly_bundle.DASH_PLOTLY_URL, headers={"Accept-Encoding": "br"})
+    assert br.headers["Content-Encoding"] == "br" and br.headers["ETag"].endswith(':br"')
+    revalidated = client.get(
+        plotly_bundle.DASH_PLOTLY_URL, headers={"Accept-Encoding": "br", "If-None-Match": br.headers["ETag"]}
+    )
+    assert revalidated.status_code == 304 and not revalidated.get_data()
+    changed = client.get(plotly_bundle.DASH_PLOTLY_URL, headers={"If-None-Match": '"something-else:br"'})
+    assert changed.status_code == 200 and changed.get_data() == body
 
 
 @pytest.mark.parametrize("presenting", [False, True], ids=["page", "meeting mode"])
