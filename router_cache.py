@@ -2,15 +2,19 @@
 
 Drawing a page is a pure function of its address, its query string (the filters) and the data,
 so the serialised answer is kept in the data store's bounded cache: a repeat request skips
-Dash's layout building and JSON encoding entirely. New data brings an empty cache.
+Dash's layout building and JSON encoding entirely, and its compressed form is kept too (brotli
+or gzip, as the browser accepts), so it is not compressed again on every request. New data
+brings an empty cache.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 from collections.abc import Callable
 
+import brotli
 from flask import Flask, Response, g, request
 
 from data.loader import DataStore
@@ -20,6 +24,12 @@ log = logging.getLogger(__name__)
 #: The output id Dash's router callback uses for the page content and its title store.
 ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
 _CALLBACK = "/_dash-update-component"
+#: How a cached answer is compressed, once, for browsers that accept it (best first).
+_COMPRESS: dict[str, Callable[[bytes], bytes]] = {
+    "br": lambda data: brotli.compress(data, quality=9),
+    "gzip": lambda data: gzip.compress(data, compresslevel=9, mtime=0),
+}
+_COMPRESS_MIN_BYTES = 500
 
 
 def _router_key(body: bytes) -> tuple[str, str, str] | None:
@@ -48,9 +58,17 @@ def install(server: Flask, get_store: Callable[[], DataStore]) -> None:
         key = _router_key(request.get_data(cache=True))
         if key is None:
             return None
-        cached = get_store().memo.peek(key)
+        memo = get_store().memo
+        cached = memo.peek(key)
         if cached is not None:
-            return Response(cached, mimetype="application/json")
+            encoding = request.accept_encodings.best_match(list(_COMPRESS))
+            if encoding is None or len(cached) < _COMPRESS_MIN_BYTES:
+                return Response(cached, mimetype="application/json")
+            packed = memo.get_or_make((*key, encoding), lambda: _COMPRESS[encoding](cached))
+            response = Response(packed, mimetype="application/json")
+            response.headers["Content-Encoding"] = encoding  # flask-compress leaves it as it is
+            response.vary.add("Accept-Encoding")
+            return response
         g.router_key = key
         return None
 

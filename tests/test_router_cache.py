@@ -80,3 +80,20 @@ def test_a_page_that_failed_is_not_kept(client, monkeypatch):
     fixed = post(client, "/venetic", "?strand=Prepare").get_data(as_text=True)
     assert "could not be shown" not in fixed
     assert loader.get_store().memo.peek(("router", "/venetic", "?strand=Prepare")) is not None
+
+
+def test_cached_answer_is_compressed_once_for_each_encoding(client):
+    import gzip
+
+    import brotli
+
+    plain = post(client, "/organised-crime").get_data()
+    body = router_request("/organised-crime")
+    for encoding, unpack in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+        res = client.post(
+            "/_dash-update-component", data=body, content_type="application/json", headers={"Accept-Encoding": encoding}
+        )
+        assert res.headers["Content-Encoding"] == encoding and "Accept-Encoding" in res.headers["Vary"]
+        assert unpack(res.get_data()) == plain
+        assert loader.get_store().memo.peek(("router", "/organised-crime", "", encoding)) == res.get_data()
+    assert "Content-Encoding" not in post(client, "/organised-crime").headers
