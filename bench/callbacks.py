@@ -17,7 +17,6 @@ from __future__ import annotations
 import http.client
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, free_port, stop, table, verdict, wait_until_up, write
+from bench.common import free_port, start_gunicorn, stop, table, verdict, wait_until_up, write
 from router_cache import router_request
 
 CONCURRENCY = (10, 50, 100)
@@ -41,16 +40,6 @@ ROUTES = [
     ("/", ""),
     ("/counter-terrorism", "?strand=Prevent"),
 ]
-
-
-def start(args: list[str], port: int, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", *args],
-        cwd=ROOT,
-        env={**os.environ, **env, "SPR_PORT": str(port)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def drive(port: int, path: str, bodies: list[bytes], clients: int) -> dict[str, float]:
@@ -117,7 +106,7 @@ def run() -> list[str]:
         ("Floor: bare Flask route", ["-c", "gunicorn.conf.py", "bench.floor_app:server"], "/floor", [b"{}"]),
     ):
         port = free_port()
-        proc = start(args, port, env)
+        proc = start_gunicorn(args, port, env)
         try:
             probe = "/api/v1/datasets" if "app:server" in args else None
             if probe:

@@ -17,7 +17,12 @@ RESULTS = ROOT / "bench" / "results"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from sections import SECTIONS  # noqa: E402
 from tests.live_server import free_port, server_log, stop, wait_until_up  # noqa: E402
+
+#: The pages with charts (one per section, in the paper's order), and those plus the overview.
+CHART_PAGES: tuple[str, ...] = tuple(f"/{section.SLUG}" for section in SECTIONS)
+DASHBOARD_PAGES: tuple[str, ...] = ("/", *CHART_PAGES)
 
 
 def memory_total_mb() -> float:
@@ -131,6 +136,8 @@ def write(name: str, title: str, body: Sequence[str]) -> str:
 
 
 __all__ = [
+    "CHART_PAGES",
+    "DASHBOARD_PAGES",
     "RESULTS",
     "ROOT",
     "children",

@@ -30,18 +30,10 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, table, verdict, write
+from bench.common import DASHBOARD_PAGES, ROOT, table, verdict, write
 
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
-PAGES = (
-    "/",
-    "/counter-terrorism",
-    "/public-order",
-    "/organised-crime",
-    "/venetic",
-    "/county-lines",
-    "/referral-trends",
-)
+PAGES = DASHBOARD_PAGES
 #: Distinct filter states per page (the charts are measured for the six section pages).
 STATES_PER_PAGE = 8
 SEED = 6

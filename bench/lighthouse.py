@@ -19,16 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import DASHBOARD_PAGES  # noqa: E402
 from tests.live_server import running_app  # noqa: E402
 
 PAGES = (
-    "/",
-    "/counter-terrorism",
-    "/public-order",
-    "/organised-crime",
-    "/venetic",
-    "/county-lines",
-    "/referral-trends",
+    *DASHBOARD_PAGES,
     "/about",
     "/accessibility",
     "/present/organised-crime-1",

@@ -26,18 +26,10 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import chromium_version, serving, table, verdict, wait_for, write
+from bench.common import CHART_PAGES, DASHBOARD_PAGES, chromium_version, serving, table, verdict, wait_for, write
 
 RUNS = 3
-CHART_PAGES = [
-    "/counter-terrorism",
-    "/public-order",
-    "/organised-crime",
-    "/venetic",
-    "/county-lines",
-    "/referral-trends",
-]
-PAGES = ["/", *CHART_PAGES]
+PAGES = DASHBOARD_PAGES
 TARGET_FIRST_CHART_S = 1.0
 TARGET_FLOOR_RATIO = 1.5
 TARGET_COLD_BYTES = 1.5 * 1024 * 1024
