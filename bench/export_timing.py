@@ -7,16 +7,15 @@ Run with ``make bench-exports``; writes a markdown report (machine, date, figure
 from __future__ import annotations
 
 import logging
-import os
-import platform
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import write
 
 RUNS = 5
 
@@ -49,10 +48,6 @@ def main() -> int:
         ("Board pack, whole dashboard, PDF", "/export/pack.pdf?section=all", 2),
     ]
     lines = [
-        "# Export timings",
-        "",
-        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}",
         "- In-process Flask test client (no network); the image exporter keeps one Chromium per process.",
         "",
         "| Export | Runs | Median (s) | Slowest (s) |",
@@ -61,11 +56,7 @@ def main() -> int:
     for label, url, runs in cases:
         t = timed(client, url, runs)
         lines.append(f"| {label} | {runs} | {statistics.median(t):.2f} | {max(t):.2f} |")
-    report = "\n".join(lines) + "\n"
-    out = ROOT / "bench" / "results" / "exports.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report, encoding="utf-8")
-    print(report)
+    print(write("exports", "Export timings", lines))
     return 0
 
 

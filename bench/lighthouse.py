@@ -8,18 +8,15 @@ Targets (issue 5): accessibility 100, best practices at least 95. Reported, not 
 from __future__ import annotations
 
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import DASHBOARD_PAGES  # noqa: E402
+from bench.common import DASHBOARD_PAGES, write  # noqa: E402
 from tests.live_server import running_app  # noqa: E402
 
 PAGES = (
@@ -55,10 +52,6 @@ def main() -> int:
             rows.append((path, scores))
             print(path, scores, flush=True)
     lines = [
-        "# Lighthouse scores",
-        "",
-        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}",
         "- Desktop preset, app under gunicorn (2 workers) on loopback, Debian's Chromium.",
         f"- Command: `{COMMAND}`",
         "- Targets: accessibility 100, best practices at least 95. Performance is issue 6's work.",
@@ -69,11 +62,7 @@ def main() -> int:
     lines += [
         f"| `{p}` | {s.get('accessibility')} | {s.get('best-practices')} | {s.get('performance')} |" for p, s in rows
     ]
-    report = "\n".join(lines) + "\n"
-    out = ROOT / "bench" / "results" / "lighthouse.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report, encoding="utf-8")
-    print(report)
+    print(write("lighthouse", "Lighthouse scores", lines))
     return 0
 
 
