@@ -32,9 +32,6 @@ def bundle_version(path: Path = BUNDLE_PATH) -> str:
     return match.group(1)
 
 
-BUNDLE_NAME = f"plotly.js basic {bundle_version()}"
-
-
 def already_has(if_none_match: set[str], etag: str) -> bool:
     """Whether the browser's If-None-Match names ``etag``, with or without the ':br' / ':gzip' that
     compression adds to it (so Flask's own check, which compares the bare tag, never matches)."""

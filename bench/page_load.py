@@ -201,7 +201,7 @@ def report(
     dash_floor: dict[str, float],
 ) -> list[str]:
     from bench.dash_floor_app import FLOOR_SECTION
-    from plotly_bundle import BUNDLE_NAME
+    from plotly_bundle import bundle_version
 
     kb = 1024
     rows = []
@@ -246,7 +246,7 @@ def report(
         "again in that context (a repeat visit). Time is from the start of navigation until the first "
         "chart's traces are drawn (the overview, which has no chart: its headline tiles).",
         f"- Floor: a static HTML file holding the page's first chart (same figure, same config) on a plain "
-        f"static file server, with the plotly.js bundle the dashboard serves ({BUNDLE_NAME}) and with the "
+        f"static file server, with the plotly.js bundle the dashboard serves (plotly.js basic {bundle_version()}) and with the "
         "full plotly.js that `write_html` uses by default. Bytes are what Chromium received (compressed bodies "
         "and headers).",
         "",

@@ -21,6 +21,7 @@ from data.queries import (
     describe_change,
     filter_options,
     percent_text,
+    text_equals,
 )
 from sections.organised_crime import PLAIN_LABELS
 
@@ -105,7 +106,7 @@ SECTIONS: tuple[tuple[str, str, tuple[Headline, ...]], ...] = (
 def _select(frame: pd.DataFrame, where: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     mask = pd.Series(True, index=frame.index)
     for col, val in where:
-        mask &= frame[col].astype(str) == val
+        mask &= text_equals(frame[col], val)
     return frame[mask]
 
 
@@ -176,7 +177,7 @@ def what_changed(outcomes: pd.DataFrame) -> html.Section | None:
         return None
     changes = [
         compare_latest(
-            table[(table["measure"] == m) & (table["strand"].astype(str) == s)],
+            table[(table["measure"] == m) & text_equals(table["strand"], s)],
             label=PLAIN_LABELS.get(m, m) if not s else f"{s} disruptions",
         )
         for m, s in table[["measure", "strand"]].astype(str).drop_duplicates().itertuples(index=False)

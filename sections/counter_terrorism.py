@@ -6,7 +6,7 @@ import pandas as pd
 
 from data.formatting import format_value, lower_first
 from data.loader import DataStore
-from data.queries import Filters, ordered_periods
+from data.queries import Filters, ordered_periods, text_equals
 from figures.chart import Chart, build_chart
 from figures.charts import category_bars, trend_lines
 
@@ -126,7 +126,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "ct-prevent",
-            contest[contest["strand"].astype(str) == "Prevent"],
+            contest[text_equals(contest["strand"], "Prevent")],
             filters,
             title=_prevent_title,
             summary="Standards, people and funding for Prevent in the region.",
@@ -135,7 +135,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "ct-protect",
-            contest[contest["strand"].astype(str) == "Protect"],
+            contest[text_equals(contest["strand"], "Protect")],
             filters,
             title="Protect: service kept going through the pandemic, but less training was delivered",
             summary="The paper gives no figures for Protect; these are its statements.",

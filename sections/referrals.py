@@ -6,7 +6,7 @@ import pandas as pd
 
 from data.formatting import format_value, lower_first
 from data.loader import DataStore
-from data.queries import ALL, Filters, ordered_periods
+from data.queries import ALL, Filters, ordered_periods, text_equals
 from figures.chart import Chart, build_chart
 from figures.charts import trend_lines
 
@@ -97,7 +97,7 @@ def _breaks(breaks: pd.DataFrame, *words: str) -> pd.DataFrame:
 
 def _series(frame: pd.DataFrame, measure: str | tuple[str, ...], force: str = EW) -> pd.DataFrame:
     measures = (measure,) if isinstance(measure, str) else measure
-    rows = frame[frame["measure"].isin(measures) & (frame["force"].astype(str) == force)]
+    rows = frame[frame["measure"].isin(measures) & text_equals(frame["force"], force)]
     return rows[rows["period_end"] - rows["period_start"] > pd.Timedelta(days=300)]
 
 
@@ -168,7 +168,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "ref-region",
-            prevent[prevent["force"].astype(str) == "West Midlands region"],
+            prevent[text_equals(prevent["force"], "West Midlands region")],
             filters,
             title=lambda r: f"West Midlands figures are public for {', '.join(ordered_periods(r))} only",
             summary="Regional counts after 2015/16 and force-level counts were not found in public releases.",
