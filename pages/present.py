@@ -75,7 +75,8 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
     # At most three caveats fit under a slide; the rest are on the page and in the exports.
     caveats = [html.Li(c) for c in chart.caveats[:3]]
     if len(chart.caveats) > 3:
-        caveats.append(html.Li(f"{len(chart.caveats) - 3} more caveats on the page ({section.TITLE})."))
+        more = len(chart.caveats) - 3
+        caveats.append(html.Li(f"{more} more {'caveat' if more == 1 else 'caveats'} on the page ({section.TITLE})."))
     return html.Div(
         [
             html.Div(

@@ -310,3 +310,29 @@ def test_tab_never_gets_stuck(page, base_url):
         seen.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
     # Focus keeps moving: no element holds it for more than one press.
     assert all(a != b for a, b in itertools.pairwise(seen))
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (1024, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_meeting_mode_chart_fits_its_slide_with_every_label_showing(browser, base_url, size):
+    """The chart fills the room the title and source leave, and no axis label is cut off."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    try:
+        page = context.new_page()
+        page.goto(base_url + "/present/organised-crime-1")
+        page.wait_for_selector(".presenter-graph .js-plotly-plot .xtick text")
+        page.wait_for_timeout(300)  # Plotly fits the chart to its box after the first draw
+        box = page.evaluate(
+            """(() => {
+              const body = document.querySelector('.presenter-body').getBoundingClientRect();
+              const graph = document.querySelector('.presenter-graph .js-plotly-plot').getBoundingClientRect();
+              const labels = [...document.querySelectorAll('.presenter-graph .xtick text')]
+                .map(t => t.getBoundingClientRect().bottom);
+              return {body: [body.top, body.bottom], graph: [graph.top, graph.bottom], labels};
+            })()"""
+        )
+        assert box["labels"], box
+        assert max(box["labels"]) <= box["body"][1] + 0.5, box  # not hidden below the slide's chart area
+        assert box["graph"][1] <= box["body"][1] + 0.5, box
+        assert box["graph"][1] - box["graph"][0] >= 0.9 * (box["body"][1] - box["body"][0]), box  # fills it
+    finally:
+        context.close()

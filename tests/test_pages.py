@@ -190,3 +190,17 @@ def test_cache_is_bounded():
     assert len(cache) == 3
     assert cache.get_or_make(9, lambda: "recomputed") == 81
     assert cache.get_or_make(0, lambda: "recomputed") == "recomputed"
+
+
+def test_meeting_mode_counts_the_caveats_left_on_the_page_in_plain_english(client):
+    import re
+
+    from router_cache import router_request
+
+    text = client.post(
+        "/_dash-update-component", data=router_request("/present/referral-trends-1"), content_type="application/json"
+    ).get_data(as_text=True)
+    found = re.findall(r"(\d+) more (caveats?) on the page", text)
+    assert found, "this slide has more caveats than it shows"
+    for count, word in found:
+        assert word == ("caveat" if count == "1" else "caveats")
