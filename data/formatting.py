@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlparse
 
-#: How the board paper is named in source lines.
-PAPER = "SPR update to the board"
-
+#: Each qualifier in words before the number: the source's own word ("over 360", "in excess of 59").
 _QUALIFIER_WORDS = {
     "exact": "",
     "more than": "more than ",
+    "over": "over ",
+    "in excess of": "in excess of ",
     "at least": "at least ",
-    "approximately": "about ",
+    "approximately": "approximately ",
+    "around": "around ",
+    "about": "about ",
+    "estimated": "an estimated ",
     "nearly": "nearly ",
+    "almost": "almost ",
 }
 
 #: Units shown after the number; the rest are implied by the measure's name.
@@ -103,6 +110,37 @@ def lower_first(text: str) -> str:
     if (len(text) > 1 and text[1].isupper()) or first in _PROPER_FIRST_WORDS:
         return text
     return text[:1].lower() + text[1:]
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where a set of rows comes from: each board paper with its paragraphs (latest paper first), and the
+    public pages grouped by site in first-seen order."""
+
+    papers: tuple[tuple[str, str], ...]
+    sites: dict[str, list[str]]
+
+    def paper_texts(self) -> list[str]:
+        """'SPR update to the board, January 2021, paras 86–88', one per paper."""
+        return [f"{name}, {paras}" if paras else name for name, paras in self.papers]
+
+
+def sources_of(rows, publications: Mapping[str, object]) -> Sources:
+    """The sources of ``rows`` (columns ``source`` and ``publication``), naming papers by their publication
+    (``publications`` maps ids to objects with ``name``, ``is_paper`` and ``date.last_day``)."""
+    by_paper: dict[str, list[str]] = {}
+    for source, pub in zip(rows["source"].astype(str), rows["publication"].astype(str), strict=True):
+        if not source.startswith(("http://", "https://")):
+            by_paper.setdefault(pub, []).append(source)
+    def when(pub: str):
+        found = publications.get(pub)
+        return found.date.last_day if found is not None else date.min
+    papers = tuple(
+        (publications[pub].name if pub in publications else "Board paper", paragraph_range(paras))
+        for pub, paras in sorted(by_paper.items(), key=lambda item: when(item[0]), reverse=True)
+    )
+    _, sites = group_sources(rows["source"])
+    return Sources(papers, sites)
 
 
 def group_sources(sources) -> tuple[str, dict[str, list[str]]]:

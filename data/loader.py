@@ -24,13 +24,17 @@ import numpy as np
 import pandas as pd
 
 from data import schema
+from data.formatting import format_value
+from data.publications import PubDate, Publication, check_named, check_publications
 from data.validation import (
     DataError,
     Problem,
+    RawTable,
     check_catalogue,
+    check_period_dates,
+    check_restatements,
     check_table,
     check_totals,
-    parse_date,
     read_table,
 )
 
@@ -49,7 +53,15 @@ class DatasetInfo:
     description: str
     rows: int
     sources: tuple[str, ...]
-    updated: date
+    #: The publications its figures come from, latest first.
+    publications: tuple[str, ...]
+    #: The date of its latest publication: the figures are as at this date.
+    as_at: PubDate
+
+    @property
+    def updated(self) -> date:
+        """The day its latest figures were published (a month or a year counts as its last day)."""
+        return self.as_at.last_day
 
 
 class ResultCache:
@@ -93,16 +105,20 @@ class ResultCache:
 
 @dataclass(frozen=True)
 class DataStore:
-    """All datasets, validated. ``frame`` has ``schema.FRAME_COLUMNS``.
+    """All datasets, validated. ``frame`` has ``schema.FRAME_COLUMNS``: one row per figure, as its latest
+    publication states it (``revised_from`` says what an earlier publication gave, where it differs).
 
-    ``value`` is float (NaN where not stated); ``period_start``/``period_end``
-    are datetimes (NaT where not known); the ``schema.CATEGORICAL_COLUMNS``
-    are pandas categoricals; the other columns are strings ('' when blank).
+    ``value`` is float (NaN where not stated); ``period_start``/``period_end`` are datetimes (NaT where
+    not known; a blank end is filled from the row's publication date); the
+    ``schema.CATEGORICAL_COLUMNS`` are pandas categoricals; the other columns are strings ('' when
+    blank). ``history`` holds the earlier statements of restated figures.
     """
 
     directory: Path
     frame: pd.DataFrame
     catalogue: dict[str, DatasetInfo]
+    publications: dict[str, Publication] = field(default_factory=dict)
+    history: pd.DataFrame | None = None
     warnings: tuple[Problem, ...] = field(default=())
     #: Results worked out from this data (e.g. charts per filter state); dropped with the data.
     memo: ResultCache = field(default_factory=lambda: ResultCache(), compare=False, hash=False, repr=False)
@@ -132,11 +148,10 @@ class DataStore:
         return out
 
     def periods(self, name: str | None = None) -> list[str]:
-        """Period labels in time order (by start date, then end date, then label)."""
-        rows = self.frame if name is None else self.dataset(name)
-        spans = rows[["period", "period_start", "period_end"]].drop_duplicates("period")
-        spans = spans.sort_values(["period_start", "period_end", "period"], na_position="last")
-        return spans["period"].tolist()
+        """Period labels in time order (``data.queries.ordered_periods``)."""
+        from data.queries import ordered_periods
+
+        return ordered_periods(self.frame if name is None else self.dataset(name))
 
 
 def _sources_in_order(values: pd.Series) -> tuple[str, ...]:
@@ -161,17 +176,71 @@ def _give_back_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
+def _read(path: Path, root: Path, columns: tuple[str, ...]) -> tuple[RawTable | None, list[Problem]]:
+    """``read_table``, refusing a link that leads out of the data folder (it is not followed)."""
+    if not path.resolve().is_relative_to(root):
+        return None, [
+            Problem(path.name, None, None, "file is a link to a place outside the data folder; it was not read")
+        ]
+    return read_table(path, columns)
+
+
+def _fill_period_ends(typed: pd.DataFrame, publications: dict[str, Publication]) -> pd.DataFrame:
+    """A blank period end is the row's publication date: the figure is as at (or to) that date."""
+    ends = pd.to_datetime(
+        typed["publication"].map(lambda p: publications[p].date.last_day if p in publications else None)
+    )
+    out = typed.copy(deep=False)
+    out["period_end"] = typed["period_end"].fillna(ends)
+    return out
+
+
+def _resolve(typed: pd.DataFrame, when: pd.Series, publications: dict[str, Publication]):
+    """The latest statement of each figure, with ``revised_from`` where an earlier publication gave
+    another figure; and the earlier statements. ``when`` is each row's publication date."""
+    keys = list(schema.KEY_COLUMNS)
+    typed = typed.copy(deep=False)
+    typed["revised_from"] = ""
+    repeated = typed.duplicated(keys, keep=False)
+    if not repeated.any():
+        return typed, typed.iloc[0:0]
+    drop: list = []
+    for _, group in typed[repeated].groupby(keys, sort=False, dropna=False):
+        ordered = group.index[when[group.index].argsort(kind="stable")]
+        latest, prev = typed.loc[ordered[-1]], typed.loc[ordered[-2]]
+        drop += list(ordered[:-1])
+        same_value = latest["value"] == prev["value"] or (pd.isna(latest["value"]) and pd.isna(prev["value"]))
+        if not (same_value and latest["qualifier"] == prev["qualifier"] and latest["value_text"] == prev["value_text"]):
+            before = format_value(prev["value"], str(prev["unit"]), str(prev["qualifier"]), prev["value_text"])
+            name = publications[prev["publication"]].name if prev["publication"] in publications else ""
+            typed.at[ordered[-1], "revised_from"] = f"revised from {before} ({name})"
+    return typed.drop(index=drop), typed.loc[drop]
+
+
 def load_store(directory: Path | str) -> DataStore:
     """Read and validate every file in ``directory``; raise DataError listing every problem."""
     directory = Path(directory)
     problems: list[Problem] = []
     if not directory.is_dir():
         raise DataError([Problem(str(directory), None, None, "data directory does not exist")])
+    root = directory.resolve()
+
+    publications: dict[str, Publication] = {}
+    undated: set[str] = set()
+    pub_path = directory / schema.PUBLICATIONS_FILE
+    if not pub_path.is_file():
+        problems.append(Problem(schema.PUBLICATIONS_FILE, None, None, "publication catalogue file is missing"))
+    else:
+        pub_table, read_problems = _read(pub_path, root, schema.PUBLICATION_COLUMN_NAMES)
+        problems += read_problems
+        if pub_table is not None:
+            publications, undated, pub_problems = check_publications(pub_table)
+            problems += pub_problems
 
     catalogue_path = directory / schema.CATALOGUE_FILE
     if not catalogue_path.is_file():
-        raise DataError([Problem(schema.CATALOGUE_FILE, None, None, "catalogue file is missing")])
-    cat_table, cat_problems = read_table(catalogue_path, schema.CATALOGUE_COLUMN_NAMES)
+        raise DataError([*problems, Problem(schema.CATALOGUE_FILE, None, None, "catalogue file is missing")])
+    cat_table, cat_problems = _read(catalogue_path, root, schema.CATALOGUE_COLUMN_NAMES)
     problems += cat_problems
     if cat_table is None:
         raise DataError(problems)
@@ -179,11 +248,12 @@ def load_store(directory: Path | str) -> DataStore:
     cat = cat_table.frame
 
     listed = set(cat["name"])
-    present = {p.stem for p in directory.glob("*.csv") if p.name != schema.CATALOGUE_FILE}
+    present = {p.stem for p in directory.glob("*.csv") if p.name not in schema.CONTROL_FILES}
     for stray in sorted(present - listed):
         problems.append(Problem(f"{stray}.csv", None, None, f"file is not listed in {schema.CATALOGUE_FILE}"))
 
     frames: list[pd.DataFrame] = []
+    earlier: list[pd.DataFrame] = []
     infos: dict[str, DatasetInfo] = {}
     for idx, entry in cat.iterrows():
         name = entry["name"]
@@ -198,23 +268,39 @@ def load_store(directory: Path | str) -> DataStore:
                 )
             )
             continue
-        table, read_problems = read_table(path, schema.COLUMN_NAMES)
+        table, read_problems = _read(path, root, schema.COLUMN_NAMES)
         problems += read_problems
         if table is None:
             continue
         typed, row_problems = check_table(table)
         problems += row_problems
-        problems += check_totals(name, table, typed)
-        typed.insert(0, "dataset", name)
-        frames.append(typed)
+        problems += check_named(table, typed, publications, undated)
+        typed = _fill_period_ends(typed, publications)
+        problems += check_period_dates(table, typed)
+        known = typed["publication"].isin(list(publications))
+        when = typed["publication"].map(lambda p: publications[p].date.last_day if p in publications else date.min)
+        names = typed["publication"].map(lambda p: publications[p].name if p in publications else repr(p))
+        problems += check_restatements(table, typed[known], when[known], names[known])
+        current, superseded = _resolve(typed, when, publications)
+        problems += check_totals(name, table, current)
+        current.insert(0, "dataset", name)
+        superseded.insert(0, "dataset", name)
+        frames.append(current)
+        earlier.append(superseded)
+        pubs = sorted(
+            (p for p in dict.fromkeys(current["publication"]) if p in publications),
+            key=lambda p: publications[p].date.last_day,
+            reverse=True,
+        )
         infos[name] = DatasetInfo(
             name=name,
             title=entry["title"],
             topic=entry["topic"],
             description=entry["description"],
-            rows=len(typed),
-            sources=_sources_in_order(typed["source"]),
-            updated=parse_date(entry["updated"]) or date.min,
+            rows=len(current),
+            sources=_sources_in_order(current["source"]),
+            publications=tuple(pubs),
+            as_at=publications[pubs[0]].date if pubs else PubDate(1),
         )
         del table, typed
         _give_back_memory()
@@ -223,13 +309,21 @@ def load_store(directory: Path | str) -> DataStore:
         raise DataError(problems)
 
     frame = _combine(frames)
-    del frames
+    history = _combine(earlier)
+    del frames, earlier
     _give_back_memory()
     warnings = tuple(p for p in problems if p.severity == "warning")
     for w in warnings:
         log.warning("%s", w)
     log.info("Loaded %d rows from %d datasets in %s", len(frame), len(infos), directory)
-    return DataStore(directory=directory, frame=frame, catalogue=infos, warnings=warnings)
+    return DataStore(
+        directory=directory,
+        frame=frame,
+        catalogue=infos,
+        publications=publications,
+        history=history,
+        warnings=warnings,
+    )
 
 
 _lock = threading.Lock()

@@ -17,8 +17,33 @@ from data import schema
 from data.formatting import format_value
 
 ALL = "all"
-#: Changes are not given as a percentage when the earlier figure is below this.
+#: A change is given as a percentage only when the earlier figure is at least this much, in its unit: a
+#: rise from a small base says little (and 10 kg is not 10 people). Counts of people, cases and the like
+#: need 10; weights 100 kg; ammunition 100 rounds; money £1m. Shares are compared in points, not per cent.
 MIN_BASE_FOR_PERCENT = 10
+MIN_BASE_BY_UNIT: dict[str, float] = {
+    "kg": 100,
+    "rounds": 100,
+    "tablets": 1000,
+    "credentials": 1000,
+    "items": 100,
+    "GBP": 1_000_000,
+    "GBP million": 1,
+}
+#: Units in which a % change is never given (they are already rates, shares or ranks).
+NO_PERCENT_UNITS = frozenset({"percent", "percent change", "percent of previous year", "rank", "investigations per week"})
+#: Marks a change the dashboard worked out, wherever it appears.
+OUR_CALCULATION = "(our calculation)"
+
+
+def min_base(unit: str) -> float:
+    """The smallest earlier figure, in ``unit``, from which a % change is given."""
+    return MIN_BASE_BY_UNIT.get(unit, MIN_BASE_FOR_PERCENT)
+
+
+def base_words(unit: str) -> str:
+    """'10', '100 kg', '£1m': the smallest base in words, for a reason no % is given."""
+    return format_value(min_base(unit), unit, "exact")
 
 _FOLD_WORDS = {
     2: "two",
@@ -83,9 +108,10 @@ def text_equals(series: pd.Series, value: str) -> pd.Series:
 
 
 def ordered_periods(frame: pd.DataFrame) -> list[str]:
-    """Period labels in time order (start date, end date, then label; undated last)."""
+    """Period labels in time order: by end date (the latest period is the one that ends last), then
+    start date, then label; undated last."""
     spans = frame[["period", "period_start", "period_end"]].drop_duplicates("period")
-    return spans.sort_values(["period_start", "period_end", "period"], na_position="last")["period"].tolist()
+    return spans.sort_values(["period_end", "period_start", "period"], na_position="last")["period"].tolist()
 
 
 @dataclass(frozen=True)
@@ -148,6 +174,8 @@ def compare_latest(series: pd.DataFrame, label: str | None = None) -> Change:
     figure is not exact.
     """
     periods = ordered_periods(series)
+    if series["period"].duplicated().any():
+        raise ValueError("compare_latest needs one row per period (split the rows by measure, breakdown and area first)")
     rows = series.set_index("period")
     last = rows.loc[periods[-1]]
     prev = rows.loc[periods[-2]] if len(periods) > 1 else None
@@ -164,8 +192,10 @@ def compare_latest(series: pd.DataFrame, label: str | None = None) -> Change:
         why = "a figure is not stated"
     elif str(last["qualifier"]) != "exact" or str(prev["qualifier"]) != "exact":
         why = "a figure is not exact"
-    elif before < MIN_BASE_FOR_PERCENT:
-        why = f"the earlier figure is under {MIN_BASE_FOR_PERCENT}"
+    elif str(last["unit"]) in NO_PERCENT_UNITS or str(last["unit"]) != str(prev["unit"]):
+        why = "the figures are not counts or amounts in one unit"
+    elif before < min_base(str(last["unit"])):
+        why = f"the earlier figure is under {base_words(str(last['unit']))}"
     else:
         percent = (after - before) / before * 100
     return Change(
@@ -191,7 +221,8 @@ def _num(value: object) -> float | None:
 
 
 def describe_change(change: Change) -> str:
-    """Plain words: 'Cocaine seized rose more than six-fold to 626.81 kg', 'Arrested fell 27% to 560'."""
+    """Plain words, with a computed change marked as ours: 'Cocaine seized rose more than six-fold (our
+    calculation) to 626.81 kg', 'Arrested fell 27% (our calculation) to 560'."""
     after = format_value(change.after, change.unit, change.qualifier)
     if change.before is None:
         return f"{change.label}: {after}"
@@ -206,13 +237,13 @@ def describe_change(change: Change) -> str:
     if ratio >= 2:
         n = round(ratio)
         if abs(ratio - n) <= 0.1:
-            return f"{change.label} rose {_FOLD_WORDS.get(n, str(n))}-fold to {after}"
+            return f"{change.label} rose {_FOLD_WORDS.get(n, str(n))}-fold {OUR_CALCULATION} to {after}"
         n = math.floor(ratio)
-        return f"{change.label} rose more than {_FOLD_WORDS.get(n, str(n))}-fold to {after}"
+        return f"{change.label} rose more than {_FOLD_WORDS.get(n, str(n))}-fold {OUR_CALCULATION} to {after}"
     if round(abs(change.percent)) == 0:
         return f"{change.label} barely changed, at {after}"
     verb = "rose" if change.direction == "up" else "fell"
-    return f"{change.label} {verb} {abs(change.percent):.0f}% to {after}"
+    return f"{change.label} {verb} {abs(change.percent):.0f}% {OUR_CALCULATION} to {after}"
 
 
 def percent_text(change: Change) -> str:
@@ -224,10 +255,10 @@ def percent_text(change: Change) -> str:
     if change.direction == "same":
         return "no change"
     if round(change.percent) == 0:
-        return "little change"
+        return f"little change {OUR_CALCULATION}"
     arrow = "▲" if change.percent > 0 else "▼"
     word = "up" if change.percent > 0 else "down"
-    return f"{arrow} {word} {abs(change.percent):.0f}%"
+    return f"{arrow} {word} {abs(change.percent):.0f}% {OUR_CALCULATION}"
 
 
 def biggest_changes(changes: Sequence[Change], n: int = 3) -> tuple[list[Change], list[Change]]:

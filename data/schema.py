@@ -5,7 +5,9 @@ dataset file under the data directory has exactly the columns in ``COLUMNS``
 (in any order); the loader adds ``dataset`` from the file name.
 
 The catalogue file ``datasets.csv`` has the columns in ``CATALOGUE_COLUMNS``
-and one row per dataset file.
+and one row per dataset file. ``publications.csv`` lists every publication the
+figures come from (the board papers and public releases), with the columns in
+``PUBLICATION_COLUMNS``; every dataset row names one by its id.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ COLUMNS: tuple[Column, ...] = (
         "'yes' if this figure is not comparable with the same measure's previous period "
         "(a change in recording or definition; the note says what); blank otherwise.",
     ),
+    Column("publication", True, "Id of the publication the figure comes from (see publications.csv)."),
     Column("source", True, "Where it is stated: 'para 88' (or 'paras 86-87') of the paper, or a URL."),
     Column(
         "source_type",
@@ -60,17 +63,20 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 
-#: Columns that together identify a row within one dataset.
+#: Columns that together identify a figure within one dataset. A later publication may state the same
+#: figure again (a restatement); the latest publication's statement is the one shown.
 KEY_COLUMNS: tuple[str, ...] = ("measure", "breakdown", "period", "force", "strand")
 
-#: Columns of the tidy frame the loader returns, in order (``dataset`` first).
-FRAME_COLUMNS: tuple[str, ...] = ("dataset", *COLUMN_NAMES)
+#: Columns of the tidy frame the loader returns, in order (``dataset`` first). ``revised_from`` is the
+#: loader's: where a later publication changed a figure, the earlier figure and publication in words.
+FRAME_COLUMNS: tuple[str, ...] = ("dataset", *COLUMN_NAMES, "revised_from")
 
 #: Columns held as pandas categoricals in the loaded frame.
 CATEGORICAL_COLUMNS: tuple[str, ...] = (
     "dataset",
     "category",
     "force",
+    "publication",
     "strand",
     "unit",
     "qualifier",
@@ -83,9 +89,26 @@ CATALOGUE_COLUMNS: tuple[Column, ...] = (
     Column("title", True, "Short title shown to users."),
     Column("topic", True, "Section of the paper it belongs to (see TOPICS)."),
     Column("description", True, "One or two plain-English sentences on what it holds."),
-    Column("updated", True, "The day the dataset's figures were last changed, YYYY-MM-DD."),
 )
 CATALOGUE_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in CATALOGUE_COLUMNS)
+
+PUBLICATIONS_FILE = "publications.csv"
+PUBLICATION_COLUMNS: tuple[Column, ...] = (
+    Column("id", True, "The publication's id, named by rows: lower case letters, digits and '-'."),
+    Column("title", True, "Its title."),
+    Column("short_title", True, "How a source line names it, in a few words ('SPR update to the board')."),
+    Column("publisher", True, "Who published it ('West Midlands Police', 'Home Office', 'ITV News')."),
+    Column("board", False, "For a board paper, the board it went to; blank for a public release."),
+    Column("meeting", False, "For a board paper, the meeting or agenda item as the paper gives it."),
+    Column("date", True, "Its date: YYYY-MM-DD, or YYYY-MM or YYYY where only the month or year is known."),
+    Column("date_note", False, "How the date is known, when the publication does not print it."),
+    Column("link", True, "Its web address, or where it is kept when it has none."),
+    Column("next_update", False, "When the publication says the next edition is due, in its words."),
+)
+PUBLICATION_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in PUBLICATION_COLUMNS)
+
+#: The files of a data folder that are not datasets.
+CONTROL_FILES: frozenset[str] = frozenset({CATALOGUE_FILE, PUBLICATIONS_FILE})
 
 TOPICS: tuple[str, ...] = (
     "Counter terrorism",
@@ -114,15 +137,28 @@ FORCES: tuple[str, ...] = (
 
 STRANDS: tuple[str, ...] = ("Pursue", "Prevent", "Protect", "Prepare")
 
+#: How exact the source is, in its own word ("over 360" is ``over``, "in excess of 59" is ``in excess of``).
 QUALIFIERS: tuple[str, ...] = (
     "exact",
     "more than",
+    "over",
+    "in excess of",
     "at least",
     "approximately",
+    "around",
+    "about",
+    "estimated",
     "nearly",
+    "almost",
     "not stated",
 )
 NOT_STATED = "not stated"
+#: The source gives a floor ("over 360"): the true figure is higher.
+LOWER_BOUNDS: frozenset[str] = frozenset({"more than", "over", "in excess of", "at least"})
+#: The source gives a ceiling ("nearly £7m"): the true figure is a little lower.
+UPPER_BOUNDS: frozenset[str] = frozenset({"nearly", "almost"})
+#: The source gives a rough or estimated figure.
+APPROXIMATE: frozenset[str] = frozenset({"approximately", "around", "about", "estimated"})
 
 DERIVED_VALUES: tuple[str, ...] = ("yes", "no")
 SERIES_BREAK_VALUES: tuple[str, ...] = ("yes",)
@@ -166,6 +202,31 @@ UNITS: tuple[str, ...] = (
 )
 SIGNED_UNITS: frozenset[str] = frozenset({"percent change"})
 TEXT_UNITS: frozenset[str] = frozenset({"level", "event", "statement"})
+#: Units that count things, so their values are whole numbers ("1.070 people" is an error, not 1.07).
+COUNT_UNITS: frozenset[str] = frozenset(
+    {
+        "applications",
+        "areas",
+        "arrests",
+        "cases",
+        "credentials",
+        "disruptions",
+        "firearms",
+        "handles",
+        "investigations",
+        "items",
+        "lines",
+        "people",
+        "plans",
+        "plants",
+        "rank",
+        "recommendations",
+        "referrals",
+        "rounds",
+        "staff",
+        "tablets",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -190,6 +251,12 @@ TOTAL_RULES: tuple[TotalRule, ...] = (
     ),
     TotalRule("ct_contest", ("HMICFRS", "National CT Policing")),
 )
+
+#: Limits on what a data folder may hold; a file past them is refused before it is read.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+MAX_ROWS_PER_FILE = 2_000_000
+#: A report lists at most this many problems, then says how many more there are.
+MAX_REPORTED_PROBLEMS = 200
 
 #: Text cells must not start with these (spreadsheet formula injection).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")

@@ -24,10 +24,11 @@ import pandas as pd
 from data import schema
 
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_SOURCE_PARA_RE = re.compile(r"^(para \d+|paras \d+(-\d+|(, \d+)+))$")
+_SOURCE_PARA_RE = re.compile(r"^(para \d+|paras \d+(-\d+|(, \d+)+))$", re.ASCII)
 _SOURCE_URL_RE = re.compile(r"^https?://[^\s<>\"]+$")
 _MARKUP_RE = re.compile(r"<\s*/?\s*[A-Za-z!]")
-_NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+#: Only ASCII digits are numbers: a full-width "２０" or an Arabic-Indic "٢٠" is not.
+_NUMBER_RE = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _BOM = "\ufeff"
 _BOM_BYTES = _BOM.encode("utf-8")
 
@@ -64,13 +65,17 @@ class DataError(Exception):
         return format_report(self.problems + self.warnings)
 
 
-def format_report(problems: Sequence[Problem]) -> str:
-    """A plain report: a count line, then one line per problem in file and line order."""
+def format_report(problems: Sequence[Problem], limit: int = schema.MAX_REPORTED_PROBLEMS) -> str:
+    """A plain report: a count line, then one line per problem in file and line order (the first
+    ``limit`` of them, then how many more there are)."""
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     head = f"{len(errors)} error(s), {len(warnings)} warning(s) in the data files."
     ordered = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or "", p.message))
-    return "\n".join([head, *(f"  {p}" for p in ordered)])
+    lines = [head, *(f"  {p}" for p in ordered[:limit])]
+    if len(ordered) > limit:
+        lines.append(f"  ... and {len(ordered) - limit} more (correct these and check again to see them).")
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,16 @@ def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, li
     """Read ``path`` as UTF-8 CSV whose header is exactly the ``expected`` columns, in any order."""
     name = _label(path)
     problems: list[Problem] = []
+    size = path.stat().st_size
+    if size > schema.MAX_FILE_BYTES:
+        return None, [
+            Problem(name, None, None, f"file is {size:,} bytes, over the limit of {schema.MAX_FILE_BYTES:,}; not read")
+        ]
     raw = path.read_bytes()
+    if raw.count(b"\n") > schema.MAX_ROWS_PER_FILE + 1:
+        return None, [
+            Problem(name, None, None, f"file has more than {schema.MAX_ROWS_PER_FILE:,} rows, the limit; not read")
+        ]
     try:
         blank = _blank_utf8(raw)
     except UnicodeDecodeError as exc:
@@ -312,7 +326,7 @@ def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, li
     return RawTable(path, frame, body_lines), problems
 
 
-def _bad_cells(table: RawTable, column: str, mask: pd.Series, message: str | None = None, fmt=None) -> list[Problem]:
+def bad_cells(table: RawTable, column: str, mask: pd.Series, message: str | None = None, fmt=None) -> list[Problem]:
     """One problem per row where ``mask`` is true; ``fmt(value)`` builds the message if given."""
     name = _label(table.path)
     out = []
@@ -323,7 +337,7 @@ def _bad_cells(table: RawTable, column: str, mask: pd.Series, message: str | Non
     return out
 
 
-def _text_checks(table: RawTable, columns: Iterable[str]) -> list[Problem]:
+def text_checks(table: RawTable, columns: Iterable[str]) -> list[Problem]:
     """No cell may start like a spreadsheet formula or hold HTML markup."""
     problems = []
     for col in columns:
@@ -334,13 +348,13 @@ def _text_checks(table: RawTable, columns: Iterable[str]) -> list[Problem]:
                 found &= ~values.str.match(_SOURCE_URL_RE)
             return found
 
-        problems += _bad_cells(
+        problems += bad_cells(
             table,
             col,
             table.per_row(col, formula),
             fmt=lambda v: f"text {v[:40]!r} starts like a spreadsheet formula (=, +, -, @); reword it",
         )
-        problems += _bad_cells(
+        problems += bad_cells(
             table,
             col,
             table.per_row(col, lambda values: values.str.contains(_MARKUP_RE)),
@@ -355,7 +369,7 @@ def _vocab(table: RawTable, column: str, allowed: Sequence[str], blank_ok: bool)
         return out & (values != "") if blank_ok else out
 
     shown = ", ".join(repr(a) for a in allowed) if len(allowed) <= 8 else f"{len(allowed)} allowed values"
-    return _bad_cells(
+    return bad_cells(
         table,
         column,
         table.per_row(column, bad),
@@ -365,7 +379,7 @@ def _vocab(table: RawTable, column: str, allowed: Sequence[str], blank_ok: bool)
 
 def parse_date(text: str) -> date | None:
     try:
-        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII) else None
     except ValueError:
         return None
 
@@ -385,9 +399,9 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
 
     for col in schema.COLUMNS:
         if col.required:
-            problems += _bad_cells(table, col.name, _is(table, col.name, ""), "a value is required here")
+            problems += bad_cells(table, col.name, _is(table, col.name, ""), "a value is required here")
     text_cols = [c for c in schema.COLUMN_NAMES if c not in ("value", "period_start", "period_end")]
-    problems += _text_checks(table, text_cols)
+    problems += text_checks(table, text_cols)
 
     problems += _vocab(table, "force", schema.FORCES, blank_ok=False)
     problems += _vocab(table, "strand", schema.STRANDS, blank_ok=True)
@@ -397,7 +411,7 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     problems += _vocab(table, "source_type", schema.SOURCE_TYPES, blank_ok=False)
     problems += _vocab(table, "series_break", schema.SERIES_BREAK_VALUES, blank_ok=True)
     no_note = _is(table, "note", "")
-    problems += _bad_cells(
+    problems += bad_cells(
         table,
         "note",
         _is(table, "series_break", "yes") & no_note,
@@ -408,25 +422,34 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     values = table.cells("value")
     raw_value = values.values
     has_value_u = raw_value != ""
-    not_number_u = has_value_u & (~raw_value.str.match(_NUMBER_RE))
-    numeric_u = pd.to_numeric(raw_value.str.replace(",", "", regex=False).where(has_value_u), errors="coerce")
-    value_u = numeric_u.where(~not_number_u)
+    numeric_u = pd.to_numeric(raw_value.where(has_value_u & raw_value.str.match(_NUMBER_RE)), errors="coerce")
+    # A cell that is given but is not a number is an error, never a blank ("not stated").
+    not_number_u = has_value_u & numeric_u.isna()
+    value_u = numeric_u
     has_value = values.spread(has_value_u, f.index)
-    problems += _bad_cells(
+    problems += bad_cells(
         table,
         "value",
         values.spread(not_number_u, f.index),
-        fmt=lambda v: f"{v!r} is not a number (write digits with '.' for decimals, no commas, units or words)",
+        fmt=lambda v: f"{v!r} is not a number (write ASCII digits with '.' for decimals, no commas, units or words)",
     )
     value = values.spread(value_u, f.index)
+    counts = table.per_row("unit", lambda units: units.isin(schema.COUNT_UNITS))
+    fractional = values.spread(value_u.map(lambda x: x == x and math.isfinite(x) and not float(x).is_integer()), f.index)
+    problems += bad_cells(
+        table,
+        "value",
+        counts & fractional,
+        fmt=lambda v: f"{v} is not a whole number, but the unit counts things (people, arrests, lines, ...)",
+    )
     signed = table.per_row("unit", lambda units: units.isin(schema.SIGNED_UNITS))
-    problems += _bad_cells(
+    problems += bad_cells(
         table,
         "value",
         (value < 0) & ~signed,
         fmt=lambda v: f"{v} is negative; counts and amounts cannot be below zero",
     )
-    problems += _bad_cells(
+    problems += bad_cells(
         table,
         "value",
         values.spread(value_u.map(lambda x: isinstance(x, float) and math.isinf(x)), f.index),
@@ -437,27 +460,27 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     has_text = ~_is(table, "value_text", "")
     not_stated = _is(table, "qualifier", schema.NOT_STATED)
     text_unit = table.per_row("unit", lambda units: units.isin(schema.TEXT_UNITS))
-    problems += _bad_cells(
+    problems += bad_cells(
         table,
         "qualifier",
         ~has_value & ~has_text & ~not_stated,
         "value is blank, so the qualifier must be 'not stated' (a blank is never zero)",
     )
-    problems += _bad_cells(table, "value", has_value & not_stated, "qualifier is 'not stated' but a value is given")
-    problems += _bad_cells(table, "value_text", has_value & has_text, "a row has either a number or words, not both")
-    problems += _bad_cells(
+    problems += bad_cells(table, "value", has_value & not_stated, "qualifier is 'not stated' but a value is given")
+    problems += bad_cells(table, "value_text", has_value & has_text, "a row has either a number or words, not both")
+    problems += bad_cells(
         table,
         "unit",
         text_unit & has_value,
         fmt=lambda v: f"unit {v!r} is for rows in words; put the words in value_text",
     )
-    problems += _bad_cells(
+    problems += bad_cells(
         table,
         "value_text",
         has_text & ~text_unit,
         "words in value_text need a unit of 'level', 'event' or 'statement'",
     )
-    problems += _bad_cells(
+    problems += bad_cells(
         table,
         "note",
         _is(table, "derived", "yes") & no_note,
@@ -467,15 +490,15 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     # Sources.
     para = table.per_row("source", lambda src: src.str.match(_SOURCE_PARA_RE))
     url = table.per_row("source", lambda src: src.str.match(_SOURCE_URL_RE))
-    problems += _bad_cells(
+    problems += bad_cells(
         table,
         "source",
         ~_is(table, "source", "") & ~para & ~url,
         fmt=lambda v: f"{v!r} is not a source: write 'para 88', 'paras 86-87' or a full URL",
     )
     paper = _is(table, "source_type", "paper")
-    problems += _bad_cells(table, "source_type", para & ~paper, "a paragraph source must have source_type 'paper'")
-    problems += _bad_cells(table, "source_type", url & paper, "a URL source cannot have source_type 'paper'")
+    problems += bad_cells(table, "source_type", para & ~paper, "a paragraph source must have source_type 'paper'")
+    problems += bad_cells(table, "source_type", url & paper, "a URL source cannot have source_type 'paper'")
 
     # Dates: parsed once per distinct cell; the typed columns are datetimes (NaT where blank).
     typed_dates: dict[str, pd.Series] = {}
@@ -485,7 +508,7 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         dates_u = cells.values.map(lambda s: parse_date(s) if s else None)
         bad_u = (cells.values != "") & dates_u.isna()
         bad_date[col] = cells.spread(bad_u, f.index)
-        problems += _bad_cells(
+        problems += bad_cells(
             table,
             col,
             bad_date[col],
@@ -494,10 +517,11 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         typed_dates[col] = cells.spread(pd.to_datetime(dates_u), f.index)
     start, end = typed_dates["period_start"], typed_dates["period_end"]
     backwards = start.notna() & end.notna() & (start > end)
-    problems += _bad_cells(table, "period_end", backwards, "period ends before it starts")
+    problems += bad_cells(table, "period_end", backwards, "period ends before it starts")
 
-    # Unique keys (compared by value codes: equal codes are equal cells).
-    keys = list(schema.KEY_COLUMNS)
+    # Unique keys within a publication (compared by value codes: equal codes are equal cells). A later
+    # publication may state a figure again; ``check_restatements`` checks that it is later.
+    keys = [*schema.KEY_COLUMNS, "publication"]
     dup = pd.DataFrame({c: table.cells(c).codes for c in keys}, index=f.index).duplicated(keep=False)
     if dup.any():
         key = f[keys]
@@ -510,35 +534,87 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                         name,
                         int(table.lines[idx]),
                         None,
-                        f"duplicate row: same measure, breakdown, period, force and strand as line {first_line[k]}",
+                        "duplicate row: same measure, breakdown, period, force, strand and publication as "
+                        f"line {first_line[k]}",
                     )
                 )
             else:
                 first_line[k] = int(table.lines[idx])
-
-    # The same period label must mean the same dates everywhere in the file.
-    dated_ok = ~bad_date["period_start"] & ~bad_date["period_end"]
-    span_cols = ["period", "period_start", "period_end"]
-    spans = pd.DataFrame({c: table.cells(c).codes for c in span_cols}, index=f.index)[dated_ok].drop_duplicates()
-    clash = spans[spans.duplicated("period", keep=False)]
-    periods = table.cells("period").values
-    for code in clash["period"].unique():
-        period = periods[code]
-        idx = f.index[table.cells("period").codes == code][-1]
-        problems.append(
-            Problem(
-                name,
-                int(table.lines[idx]),
-                "period",
-                f"period {period!r} is given different start or end dates on different rows",
-            )
-        )
 
     typed = f.copy(deep=False)  # copy on write: the raw table is not changed
     typed["value"] = value.astype("float64")
     typed["period_start"] = start
     typed["period_end"] = end
     return typed, problems
+
+
+def check_period_dates(table: RawTable, typed: pd.DataFrame) -> list[Problem]:
+    """The same period label means the same dates on every row of the file (once blank end dates are
+    filled from each row's publication: a label cannot mean one date in one paper and another in the next)."""
+    raw = table.frame
+    bad = pd.Series(False, index=typed.index)
+    for col in ("period_start", "period_end"):
+        bad |= table.per_row(col, lambda cells: (cells != "") & cells.map(lambda c: parse_date(c) is None))
+    spans = typed.loc[~bad, ["period", "period_start", "period_end"]]
+    firsts = spans.drop_duplicates()
+    clash = firsts[firsts.duplicated("period", keep=False)]
+    problems = []
+    for period in pd.unique(clash["period"]):
+        rows = spans[spans["period"] == period]
+        first = rows.iloc[0]
+        same = _same_date(rows["period_start"], first["period_start"]) & _same_date(rows["period_end"], first["period_end"])
+        idx = rows.index[~same][0]
+        problems.append(
+            Problem(
+                _label(table.path),
+                int(table.lines[idx]),
+                "period",
+                f"period {period!r} has different dates here ({_span(typed.loc[idx])}) than on line "
+                f"{int(table.lines[rows.index[0]])} ({_span(first)}); one label must mean one span of dates "
+                "(a blank end date is filled from the row's publication)",
+            )
+        )
+    return problems
+
+
+def _same_date(column: pd.Series, value) -> pd.Series:
+    """Where ``column`` equals ``value``, a missing date being equal to a missing date."""
+    return column.isna() if pd.isna(value) else column == value
+
+
+def _span(row: pd.Series) -> str:
+    def day(value) -> str:
+        return "?" if pd.isna(value) else value.strftime("%Y-%m-%d")
+
+    return f"{day(row['period_start'])} to {day(row['period_end'])}"
+
+
+def check_restatements(table: RawTable, typed: pd.DataFrame, dates: pd.Series, names: pd.Series) -> list[Problem]:
+    """Rows that state the same figure again (same key, another publication) must each come from a later
+    publication than every row above them with that key. ``dates`` is each row's publication date (for
+    ordering) and ``names`` its publication's name, both indexed like ``typed``."""
+    keys = list(schema.KEY_COLUMNS)
+    repeated = typed[typed.duplicated(keys, keep=False)]
+    problems = []
+    for _, group in repeated.groupby(keys, sort=False, dropna=False):
+        latest_idx = group.index[0]
+        for idx in group.index[1:]:
+            if typed.at[idx, "publication"] == typed.at[latest_idx, "publication"]:
+                continue  # a duplicate within one publication, reported by check_table
+            if not dates[idx] > dates[latest_idx]:
+                problems.append(
+                    Problem(
+                        _label(table.path),
+                        int(table.lines[idx]),
+                        "publication",
+                        f"this row states the figure of line {int(table.lines[latest_idx])} again, but its publication "
+                        f"({names[idx]}) is not later than that row's ({names[latest_idx]}); a figure may be restated "
+                        "only by a later publication, on a row below",
+                    )
+                )
+            else:
+                latest_idx = idx
+    return problems
 
 
 def check_totals(dataset: str, table: RawTable, typed: pd.DataFrame) -> list[Problem]:
@@ -591,21 +667,15 @@ def check_catalogue(table: RawTable) -> list[Problem]:
     f = table.frame
     problems: list[Problem] = []
     for col in schema.CATALOGUE_COLUMNS:
-        problems += _bad_cells(table, col.name, f[col.name] == "", "a value is required here")
-    problems += _text_checks(table, schema.CATALOGUE_COLUMN_NAMES)
-    problems += _bad_cells(
+        problems += bad_cells(table, col.name, f[col.name] == "", "a value is required here")
+    problems += text_checks(table, schema.CATALOGUE_COLUMN_NAMES)
+    problems += bad_cells(
         table,
         "name",
         (f["name"] != "") & ~f["name"].str.match(_NAME_RE),
         fmt=lambda v: f"{v!r} is not a valid dataset name (lower case letters, digits and '_')",
     )
     problems += _vocab(table, "topic", schema.TOPICS, blank_ok=False)
-    problems += _bad_cells(
-        table,
-        "updated",
-        (f["updated"] != "") & f["updated"].map(lambda s: parse_date(s) is None),
-        fmt=lambda v: f"{v!r} is not a valid date; write YYYY-MM-DD (e.g. 2021-01-31)",
-    )
     dup = f["name"].duplicated()
-    problems += _bad_cells(table, "name", dup, fmt=lambda v: f"dataset {v!r} is listed more than once")
+    problems += bad_cells(table, "name", dup, fmt=lambda v: f"dataset {v!r} is listed more than once")
     return problems

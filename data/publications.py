@@ -1,0 +1,203 @@
+"""The publications the figures come from: board papers and public releases (``publications.csv``).
+
+A publication's date may be a day, a month or a year: ``PubDate`` keeps that precision, so a paper
+known only to be from January 2021 is shown as "January 2021", never as a day it was not dated.
+For ordering and for figures "as at" the publication, a month counts as its last day (the figures
+were stated by then).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from data import schema
+from data.validation import Problem, RawTable, bad_cells, text_checks
+
+_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_MAX_ID = 60
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
+_URL_RE = re.compile(r"^https?://[^\s<>\"]+$")
+
+
+@dataclass(frozen=True)
+class PubDate:
+    """A date known to the day, the month or the year."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PubDate | None:
+        """'2020-07-02', '2021-01' or '2021'; None if it is none of these or no such day."""
+        match = _DATE_RE.match(text.strip())
+        if not match:
+            return None
+        year, month, day = (int(g) if g else None for g in match.groups())
+        try:
+            date(year, month or 1, day or 1)
+        except ValueError:
+            return None
+        return cls(year, month, day)
+
+    @property
+    def last_day(self) -> date:
+        """The last day the date covers (the day itself, or the month's or year's last day)."""
+        if self.day is not None:
+            return date(self.year, self.month, self.day)
+        if self.month is not None:
+            return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return date(self.year, 12, 31)
+
+    @property
+    def label(self) -> str:
+        """'2 July 2020', 'January 2021' or '2021'."""
+        if self.day is not None:
+            return f"{self.day} {calendar.month_name[self.month]} {self.year}"
+        if self.month is not None:
+            return f"{calendar.month_name[self.month]} {self.year}"
+        return str(self.year)
+
+    @property
+    def iso(self) -> str:
+        """ISO 8601 at its own precision: '2020-07-02', '2021-01' or '2021'."""
+        if self.day is not None:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month is not None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One entry of ``publications.csv``."""
+
+    id: str
+    title: str
+    short_title: str
+    publisher: str
+    board: str
+    meeting: str
+    date: PubDate
+    date_note: str
+    link: str
+    next_update: str
+
+    @property
+    def is_paper(self) -> bool:
+        """A board paper (it went to a board), as against a public release."""
+        return bool(self.board)
+
+    @property
+    def url(self) -> str:
+        """Its web address, or '' where ``link`` says in words where it is kept."""
+        return self.link if _URL_RE.match(self.link) else ""
+
+    @property
+    def name(self) -> str:
+        """How a sentence names it: 'SPR update to the board, January 2021'."""
+        return f"{self.short_title}, {self.date.label}"
+
+
+def check_publications(table: RawTable) -> tuple[dict[str, Publication], set[str], list[Problem]]:
+    """The catalogue's entries by id, the ids listed without a valid date, and every problem with it
+    (file, line and column)."""
+    f = table.frame
+    problems: list[Problem] = []
+    for col in schema.PUBLICATION_COLUMNS:
+        if col.required:
+            problems += bad_cells(table, col.name, f[col.name] == "", "a value is required here")
+    problems += text_checks(table, schema.PUBLICATION_COLUMN_NAMES)
+    bad_id = (f["id"] != "") & ~f["id"].map(lambda s: bool(_ID_RE.match(s)) and len(s) <= _MAX_ID)
+    problems += bad_cells(
+        table,
+        "id",
+        bad_id,
+        fmt=lambda v: f"{v!r} is not a valid id (lower case letters, digits and '-', at most {_MAX_ID} characters)",
+    )
+    dates = f["date"].map(PubDate.parse)
+    problems += bad_cells(
+        table,
+        "date",
+        (f["date"] != "") & dates.isna(),
+        fmt=lambda v: f"{v!r} is not a date; write YYYY-MM-DD, or YYYY-MM or YYYY where only that is known",
+    )
+    problems += bad_cells(
+        table,
+        "meeting",
+        (f["meeting"] != "") & (f["board"] == ""),
+        "a meeting is given but no board: a board paper names its board",
+    )
+    dup = f["id"].duplicated() & (f["id"] != "")
+    problems += bad_cells(table, "id", dup, fmt=lambda v: f"publication {v!r} is listed more than once")
+    found: dict[str, Publication] = {}
+    undated: set[str] = set()
+    for idx, row in f.iterrows():
+        when = dates[idx]
+        if row["id"] and when is None:
+            undated.add(row["id"])
+        elif row["id"] and not dup[idx] and not bad_id[idx]:
+            found[row["id"]] = Publication(
+                id=row["id"],
+                title=row["title"],
+                short_title=row["short_title"],
+                publisher=row["publisher"],
+                board=row["board"],
+                meeting=row["meeting"],
+                date=when,
+                date_note=row["date_note"],
+                link=row["link"],
+                next_update=row["next_update"],
+            )
+    return found, undated, problems
+
+
+def check_named(
+    table: RawTable, typed: pd.DataFrame, publications: dict[str, Publication], undated: set[str] = frozenset()
+) -> list[Problem]:
+    """Each row names a known publication; a paper row names a board paper; a URL row names the
+    publication at that address."""
+    problems: list[Problem] = []
+    pub = typed["publication"]
+    unknown = (pub != "") & ~pub.isin(list(publications)) & ~pub.isin(list(undated))
+    problems += bad_cells(
+        table,
+        "publication",
+        unknown,
+        fmt=lambda v: f"publication {v!r} is not listed in {schema.PUBLICATIONS_FILE}",
+    )
+    problems += bad_cells(
+        table,
+        "period_end",
+        pub.isin(list(undated)) & typed["period_end"].isna(),
+        fmt=lambda v: "the period has no end date and its publication has no valid date to take it from "
+        f"(see {schema.PUBLICATIONS_FILE})",
+    )
+    known = pub.isin(list(publications))
+    is_paper = pub.map(lambda p: p in publications and publications[p].is_paper)
+    problems += bad_cells(
+        table,
+        "publication",
+        known & (typed["source_type"] == "paper") & ~is_paper,
+        fmt=lambda v: f"{v!r} is not a board paper (it has no board), but the row's source_type is 'paper'",
+    )
+    problems += bad_cells(
+        table,
+        "publication",
+        known & (typed["source_type"] != "paper") & is_paper,
+        fmt=lambda v: f"{v!r} is a board paper, but the row's source_type is not 'paper'",
+    )
+    is_url = typed["source"].str.match(_URL_RE)
+    link = pub.map(lambda p: publications[p].link if p in publications else "")
+    problems += bad_cells(
+        table,
+        "source",
+        known & is_url & (typed["source"] != link),
+        fmt=lambda v: f"{v[:60]!r} is not the address of the row's publication; name the publication at this address",
+    )
+    return problems
