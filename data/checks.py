@@ -165,7 +165,9 @@ class StatedChange:
             mine = mine[(mine["breakdown"] == s["breakdown"]) & mine["value"].notna()]
             now = mine[mine["period"] == s["period"]]
             if len(now) != 1:
-                results.append((UNCHECKABLE, f"No single figure for {s['period']} to compare with.", None, s, None, None))
+                results.append(
+                    (UNCHECKABLE, f"No single figure for {s['period']} to compare with.", None, s, None, None)
+                )
                 continue
             pool = pd.concat([mine, _same_breakdown(self.figures.rows(others), s["breakdown"])])
             earlier = [p for p in ordered_periods(pool) if _ends_before(pool, p, now.iloc[0])]
@@ -185,7 +187,11 @@ class StatedChange:
                 continue
             b, a = float(before["value"].iloc[0]), float(now["value"].iloc[0])
             computed = (a - b) / b * 100 if b else math.inf
-            where = "" if str(before["publication"].iloc[0]) == publication.id else " (the earlier figure from another publication)"
+            where = (
+                ""
+                if str(before["publication"].iloc[0]) == publication.id
+                else " (the earlier figure from another publication)"
+            )
             text = (
                 f"Stated {_pct(s['value'])} for {s['breakdown'] or s['measure']}; "
                 f"{_n(b)} to {_n(a)} is {_pct(computed, 1)}{where}."
@@ -239,12 +245,18 @@ class ChangeWord:
                 problems.append(f"the words say {'a rise' if up else 'a fall'} but the stated change is {_pct(change)}")
             for word, low, high in self.sizes:
                 if re.search(rf"\b{word}\b", text) and not (low <= abs(change) < high):
-                    problems.append(f"'{word}' is used of a change of {_pct(abs(change)).lstrip('+')}; the dashboard "
-                                    f"takes '{word}' to mean {_range(low, high)}")
+                    problems.append(
+                        f"'{word}' is used of a change of {_pct(abs(change)).lstrip('+')}; the dashboard "
+                        f"takes '{word}' to mean {_range(low, high)}"
+                    )
             if problems:
-                results.append((DIFFERS, f"{who}: '{said}': " + "; ".join(problems) + ".", None, w, stated.iloc[0], None))
+                results.append(
+                    (DIFFERS, f"{who}: '{said}': " + "; ".join(problems) + ".", None, w, stated.iloc[0], None)
+                )
             else:
-                results.append((AGREES, f"{who}: '{said}' fits the stated {_pct(change)}.", None, w, stated.iloc[0], None))
+                results.append(
+                    (AGREES, f"{who}: '{said}' fits the stated {_pct(change)}.", None, w, stated.iloc[0], None)
+                )
         return _combine(results)
 
 
@@ -304,7 +316,9 @@ class StatedDifference:
         now = mine[mine["period"] == s["period"]]
         before = mine[mine["period"] == periods[periods.index(s["period"]) - 1]]
         if len(now) != 1 or len(before) != 1:
-            return Verdict(UNCHECKABLE, "There is not one figure per period to compare."), pd.concat([stated.head(1), mine])
+            return Verdict(UNCHECKABLE, "There is not one figure per period to compare."), pd.concat(
+                [stated.head(1), mine]
+            )
         diff = float(now["value"].iloc[0]) - float(before["value"].iloc[0])
         claim = format_value(s["value"], str(s["unit"]), str(s["qualifier"]))
         fits = _fits(diff, float(s["value"]), str(s["qualifier"]))
@@ -355,7 +369,9 @@ class TotalsAddUp:
         if off:
             return Verdict(DIFFERS, "; ".join(off) + "."), frame
         extra = f" ({partial} with a part not stated, whose stated parts stay within the total)" if partial else ""
-        text = f"All {checked} totals equal their parts{extra}." if checked > 1 else f"The total equals its parts{extra}."
+        text = (
+            f"All {checked} totals equal their parts{extra}." if checked > 1 else f"The total equals its parts{extra}."
+        )
         return Verdict(AGREES, text), frame
 
 

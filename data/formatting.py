@@ -132,9 +132,11 @@ def sources_of(rows, publications: Mapping[str, object]) -> Sources:
     for source, pub in zip(rows["source"].astype(str), rows["publication"].astype(str), strict=True):
         if not source.startswith(("http://", "https://")):
             by_paper.setdefault(pub, []).append(source)
+
     def when(pub: str):
         found = publications.get(pub)
         return found.date.last_day if found is not None else date.min
+
     papers = tuple(
         (publications[pub].name if pub in publications else "Board paper", paragraph_range(paras))
         for pub, paras in sorted(by_paper.items(), key=lambda item: when(item[0]), reverse=True)

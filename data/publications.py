@@ -175,8 +175,10 @@ def check_named(
         table,
         "period_end",
         pub.isin(list(undated)) & typed["period_end"].isna(),
-        fmt=lambda v: "the period has no end date and its publication has no valid date to take it from "
-        f"(see {schema.PUBLICATIONS_FILE})",
+        fmt=lambda v: (
+            "the period has no end date and its publication has no valid date to take it from "
+            f"(see {schema.PUBLICATIONS_FILE})"
+        ),
     )
     known = pub.isin(list(publications))
     is_paper = pub.map(lambda p: p in publications and publications[p].is_paper)

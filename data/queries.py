@@ -31,7 +31,9 @@ MIN_BASE_BY_UNIT: dict[str, float] = {
     "GBP million": 1,
 }
 #: Units in which a % change is never given (they are already rates, shares or ranks).
-NO_PERCENT_UNITS = frozenset({"percent", "percent change", "percent of previous year", "rank", "investigations per week"})
+NO_PERCENT_UNITS = frozenset(
+    {"percent", "percent change", "percent of previous year", "rank", "investigations per week"}
+)
 #: Marks a change the dashboard worked out, wherever it appears.
 OUR_CALCULATION = "(our calculation)"
 
@@ -44,6 +46,7 @@ def min_base(unit: str) -> float:
 def base_words(unit: str) -> str:
     """'10', '100 kg', '£1m': the smallest base in words, for a reason no % is given."""
     return format_value(min_base(unit), unit, "exact")
+
 
 _FOLD_WORDS = {
     2: "two",
@@ -175,7 +178,9 @@ def compare_latest(series: pd.DataFrame, label: str | None = None) -> Change:
     """
     periods = ordered_periods(series)
     if series["period"].duplicated().any():
-        raise ValueError("compare_latest needs one row per period (split the rows by measure, breakdown and area first)")
+        raise ValueError(
+            "compare_latest needs one row per period (split the rows by measure, breakdown and area first)"
+        )
     rows = series.set_index("period")
     last = rows.loc[periods[-1]]
     prev = rows.loc[periods[-2]] if len(periods) > 1 else None

@@ -435,7 +435,9 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     )
     value = values.spread(value_u, f.index)
     counts = table.per_row("unit", lambda units: units.isin(schema.COUNT_UNITS))
-    fractional = values.spread(value_u.map(lambda x: x == x and math.isfinite(x) and not float(x).is_integer()), f.index)
+    fractional = values.spread(
+        value_u.map(lambda x: x == x and math.isfinite(x) and not float(x).is_integer()), f.index
+    )
     problems += bad_cells(
         table,
         "value",
@@ -551,7 +553,6 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
 def check_period_dates(table: RawTable, typed: pd.DataFrame) -> list[Problem]:
     """The same period label means the same dates on every row of the file (once blank end dates are
     filled from each row's publication: a label cannot mean one date in one paper and another in the next)."""
-    raw = table.frame
     bad = pd.Series(False, index=typed.index)
     for col in ("period_start", "period_end"):
         bad |= table.per_row(col, lambda cells: (cells != "") & cells.map(lambda c: parse_date(c) is None))
@@ -562,7 +563,9 @@ def check_period_dates(table: RawTable, typed: pd.DataFrame) -> list[Problem]:
     for period in pd.unique(clash["period"]):
         rows = spans[spans["period"] == period]
         first = rows.iloc[0]
-        same = _same_date(rows["period_start"], first["period_start"]) & _same_date(rows["period_end"], first["period_end"])
+        same = _same_date(rows["period_start"], first["period_start"]) & _same_date(
+            rows["period_end"], first["period_end"]
+        )
         idx = rows.index[~same][0]
         problems.append(
             Problem(
