@@ -41,7 +41,7 @@ validate: install
 	$(PY) -m data validate
 
 run: install validate
-	$(VENV)/bin/gunicorn -c gunicorn.conf.py app:server
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:server
 
 lint: install-test
 	$(VENV)/bin/ruff check .

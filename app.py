@@ -1,4 +1,5 @@
-"""The Dash app: ``create_app()`` builds it; ``server`` is what gunicorn serves (``app:server``)."""
+"""The Dash app: ``create_app()`` builds it. Importing this module builds nothing; gunicorn serves
+``wsgi:server``, which calls ``build()``."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ import plotly_bundle
 import router_cache
 from api.routes import register_api
 from components.shell import APP_TITLE, shell
-from data.loader import get_store, reload_store
+from data.loader import DataStore, get_store, load_or_report, load_store, use_store
 from data.validation import DataError
+from draw_check import drawing_problems
 from exports.routes import create_blueprint as create_exports
 from security import harden
 from settings import Settings, configure_logging, get_settings
@@ -44,13 +46,17 @@ INDEX_STRING = """<!DOCTYPE html>
 </html>"""
 
 
-def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash:
-    """Build the app; loads and validates the data first (raises DataError if it is invalid).
+class DrawError(RuntimeError):
+    """Valid data from which a page, slide or export cannot be drawn; the message lists what failed."""
 
-    With ``warm``, every page is drawn once with no filters before the app is returned (cached).
+
+def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash:
+    """Build the app on the data in ``settings.data_dir``: raises DataError if it is invalid, and (with
+    ``warm``) DrawError if any page, slide or export cannot be drawn from it. Warming draws every page
+    and slide once with no filters, so they are cached before anyone asks.
     """
     settings = settings or get_settings()
-    get_store(settings.data_dir)
+    use_store(load_store(settings.data_dir))
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -79,7 +85,9 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash
     register_api(app.server, get_store)
     app.server.register_blueprint(create_exports(get_store))
     if warm:
-        router_cache.warm(app.server, nav_paths(), get_store)
+        problems = drawing_problems(app.server, get_store(), nav_paths())
+        if problems:
+            raise DrawError("\n".join(f"  {p}" for p in problems))
     return app
 
 
@@ -94,12 +102,25 @@ def reload_data(dash_app: dash.Dash) -> bool:
     gunicorn calls this in its master on SIGHUP (``gunicorn.conf.py``), before new workers fork
     from it, so every worker answers from the same data. True when new data is now serving.
     """
-    before = get_store()
-    after = reload_store()
-    if after is before:
+    fresh = load_or_report()
+    if fresh is None:
         return False
-    router_cache.warm(dash_app.server, nav_paths(), get_store)
-    log.info("New data is serving: %d rows from %d datasets", len(after.frame), len(after.catalogue))
+    return serve_if_it_draws(dash_app, fresh)
+
+
+def serve_if_it_draws(dash_app: dash.Dash, fresh: DataStore) -> bool:
+    """Serve ``fresh`` if every page, slide and export draws from it (it is then cached); else log what
+    failed and go back to the data before. True when ``fresh`` is now serving."""
+    before = use_store(fresh)
+    problems = drawing_problems(dash_app.server, fresh, nav_paths())
+    if problems:
+        use_store(before)
+        log.error(
+            "New data rejected: it is valid, but these could not be drawn from it; the last good data keeps serving.\n%s",
+            "\n".join(f"  {p}" for p in problems),
+        )
+        return False
+    log.info("New data is serving: %d rows from %d datasets", len(fresh.frame), len(fresh.catalogue))
     return True
 
 
@@ -116,19 +137,20 @@ def _not_found_status(response: Response) -> Response:
     return response
 
 
-def _build() -> dash.Dash:
+def build() -> dash.Dash:
+    """The app as gunicorn serves it (``wsgi.py``): logging set up, and on data that is invalid or does not
+    draw, the full report logged and the process ended with status 3."""
     settings = get_settings()
     configure_logging(settings.log_level)
     try:
         return create_app(settings)
     except DataError as err:
         log.critical("The data is not valid, so the dashboard will not start.\n%s", err.report())
-        sys.exit(3)
+    except DrawError as err:
+        log.critical("The data is valid, but the dashboard cannot draw these from it, so it will not start.\n%s", err)
+    sys.exit(3)
 
-
-app = _build()
-server = app.server
 
 if __name__ == "__main__":
     s = get_settings()
-    app.run(host=s.host, port=s.port, debug=False)
+    build().run(host=s.host, port=s.port, debug=False)

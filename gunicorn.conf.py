@@ -1,4 +1,4 @@
-"""gunicorn settings for the dashboard (`gunicorn -c gunicorn.conf.py app:server`, as `make run` does).
+"""gunicorn settings for the dashboard (`gunicorn -c gunicorn.conf.py wsgi:server`, as `make run` does).
 
 Bind address, port and worker count come from the SPR_* settings (settings.py).
 
@@ -33,9 +33,10 @@ loglevel = _settings.log_level.lower()
 
 def on_reload(arbiter) -> None:
     """On SIGHUP, load the data again in the master, before gunicorn forks the new workers."""
-    import app  # already imported by the master (preload_app)
+    import app
+    import wsgi  # already imported by the master (preload_app)
 
     try:
-        app.reload_data(app.app)
+        app.reload_data(wsgi.app)
     except Exception:  # a fault in reloading must not take the server down; the old data stays
         arbiter.log.exception("Reloading the data failed; the last good data keeps serving")

@@ -14,6 +14,7 @@ import pandas as pd
 from flask import Blueprint, Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
+from data.checks import store_checks
 from data.loader import DataStore
 from data.schema import FORMULA_PREFIXES
 
@@ -37,6 +38,9 @@ API_COLUMNS: tuple[str, ...] = (
     "source",
     "source_type",
     "note",
+    # Added within v1 (new columns may be added; none removed or renamed):
+    "publication",
+    "revised_from",
 )
 FORMATS: tuple[str, ...] = ("csv", "json")
 
@@ -105,12 +109,65 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
                 "description": info.description,
                 "rows": info.rows,
                 "sources": list(info.sources),
+                # The day its latest figures were published (a month-dated paper counts as the month's
+                # last day); ``as_at`` gives the same date at its own precision ("2021-01").
                 "updated": info.updated.isoformat(),
+                "as_at": info.as_at.iso,
+                "publications": list(info.publications),
                 "links": {fmt: f"/api/v1/datasets/{info.name}.{fmt}" for fmt in FORMATS},
             }
             for info in store.catalogue.values()
         ]
         return jsonify({"datasets": items, "columns": list(API_COLUMNS)})
+
+    @bp.get("/publications")
+    def list_publications():
+        """Every publication the figures come from, latest first."""
+        store = get_store()
+        pubs = sorted(store.publications.values(), key=lambda p: p.date.last_day, reverse=True)
+        return jsonify(
+            {
+                "publications": [
+                    {
+                        "id": p.id,
+                        "title": p.title,
+                        "short_title": p.short_title,
+                        "publisher": p.publisher,
+                        "board": p.board,
+                        "meeting": p.meeting,
+                        "date": p.date.iso,
+                        "date_note": p.date_note,
+                        "link": p.link,
+                        "next_update": p.next_update,
+                    }
+                    for p in pubs
+                ]
+            }
+        )
+
+    @bp.get("/checks")
+    def list_checks():
+        """The checks on each publication's figures, with their verdicts (as on the page 'Checks on the paper')."""
+        results = store_checks(get_store())
+        return jsonify(
+            {
+                "checks": [
+                    {
+                        "publication": r.publication.id,
+                        "rule": r.rule.id,
+                        "title": r.rule.title,
+                        "description": r.rule.description,
+                        "verdict": r.verdict.kind,
+                        "label": r.verdict.label,
+                        "difference": r.verdict.difference,
+                        "finding": r.verdict.text,
+                        "paragraphs": r.paragraphs,
+                        "figures": r.figures,
+                    }
+                    for r in results
+                ]
+            }
+        )
 
     @bp.get("/datasets/<string:filename>")
     def get_dataset(filename: str):

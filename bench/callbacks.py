@@ -102,13 +102,13 @@ def run() -> list[str]:
     results = []
     bodies = [router_request(p, s) for p, s in ROUTES]
     for label, args, path, payload in (
-        ("Dashboard: page callback", ["-c", "gunicorn.conf.py", "app:server"], "/_dash-update-component", bodies),
-        ("Floor: bare Flask route", ["-c", "gunicorn.conf.py", "bench.floor_app:server"], "/floor", [b"{}"]),
+        ("Dashboard: page callback", ["-c", "gunicorn.conf.py", "wsgi:server"], "/_dash-update-component", bodies),
+        ("Floor: bare Flask route", ["-c", "gunicorn.conf.py", "bench.floor_wsgi:server"], "/floor", [b"{}"]),
     ):
         port = free_port()
         proc = start_gunicorn(args, port, env)
         try:
-            probe = "/api/v1/datasets" if "app:server" in args else None
+            probe = "/api/v1/datasets" if "wsgi:server" in args else None
             if probe:
                 wait_until_up(proc, f"http://127.0.0.1:{port}{probe}")
             else:

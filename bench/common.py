@@ -21,7 +21,7 @@ from sections import SECTIONS  # noqa: E402
 from tests.live_server import free_port, server_log, stop, wait_until_up  # noqa: E402
 
 #: The pages with charts (one per section, in the paper's order), and those plus the overview.
-CHART_PAGES: tuple[str, ...] = tuple(f"/{section.SLUG}" for section in SECTIONS)
+CHART_PAGES: tuple[str, ...] = tuple(section.path for section in SECTIONS if section.path != "/")
 DASHBOARD_PAGES: tuple[str, ...] = ("/", *CHART_PAGES)
 
 
@@ -91,7 +91,7 @@ def start_gunicorn(args: Sequence[str], port: int, env: dict[str, str] | None = 
 
 @contextlib.contextmanager
 def serving(
-    args: Sequence[str] = ("-c", "gunicorn.conf.py", "app:server"),
+    args: Sequence[str] = ("-c", "gunicorn.conf.py", "wsgi:server"),
     env: dict[str, str] | None = None,
     probe: str = "/api/v1/datasets",
 ) -> Iterator[tuple[str, subprocess.Popen]]:

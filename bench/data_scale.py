@@ -103,7 +103,7 @@ def child_load(folder: Path, states: list[dict[str, str]]) -> dict[str, object]:
         section = SECTIONS[k % len(SECTIONS)]
         filters = Filters(**state)
         start = time.perf_counter()
-        section.charts(store, filters)
+        section.build(store, filters)
         times.append(time.perf_counter() - start)
     return {
         "rows": len(store.frame),

@@ -47,7 +47,7 @@ def _filter_states() -> list[tuple[str, str]]:
     store = get_store()
     states = [("/", ""), ("/about", "")]
     for section in SECTIONS:
-        path = f"/{section.SLUG}"
+        path = section.path
         states.append((path, ""))
         charts = section_charts(section, store, Filters())
         rows = pd.concat([c.pool for c in charts if c.pool is not None], ignore_index=True)

@@ -15,11 +15,12 @@ from dash.exceptions import PreventUpdate
 
 from components.facts import fact_list
 from components.tables import rows_table, source_link
-from data.formatting import PAPER, group_sources
+from components.tiles import tile_row
+from data.formatting import sources_of
 from data.loader import get_store
 from data.queries import Filters
 from figures.chart import Chart
-from sections import BY_SLUG, section_charts
+from sections import BY_PATH, section_charts
 
 #: Pattern ids: a table's <summary> (clicked to open it) and the slot its table is drawn into.
 TABLE_SUMMARY = "chart-table-summary"
@@ -32,10 +33,15 @@ TABLE_LOADING = "Getting the table…"
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
-def source_line(rows: pd.DataFrame) -> list:
-    """'Source: SPR update to the board, paras 86–88' and/or links to the public releases."""
-    paras, by_site = group_sources(rows["source"])
-    parts: list = [f"{PAPER}, {paras}"] if paras else []
+def source_line(rows: pd.DataFrame, publications: dict) -> list:
+    """'Source: SPR update to the board, January 2021, paras 86–88' and/or links to the public releases."""
+    sources = sources_of(rows, publications)
+    by_site = sources.sites
+    parts: list = []
+    for text in sources.paper_texts():
+        if parts:
+            parts.append("; ")
+        parts.append(text)
     for i, site_urls in enumerate(by_site.values()):
         if parts:
             parts.append("; ")
@@ -81,30 +87,42 @@ def downloads(chart: Chart, export_base: str, search: str) -> html.Div:
     )
 
 
-def chart_card(chart: Chart, export_base: str | None = None, search: str = "") -> html.Section:
+def chart_body(chart: Chart, title_id: str, summary_id: str):
+    """What the card shows: headline tiles, the computed points, the facts, the figure, or why not."""
+    if chart.tiles or chart.points:
+        return html.Div(
+            [
+                tile_row(list(chart.tiles)) if chart.tiles else None,
+                html.Ul([html.Li(p) for p in chart.points], className="chart-points") if chart.points else None,
+            ],
+            className="chart-summary-body",
+        )
+    if chart.facts and not chart.rows.empty:
+        return fact_list(chart.rows, show_category=chart.facts_by_category)
+    if chart.figure is None or chart.rows.empty:
+        return html.P(chart.empty_message or "No figures for this selection.", className="empty-chart")
+    # A <figure> named by the card's title and described by its summary (a figure may hold the
+    # chart's own controls, which role="img" may not).
+    return html.Figure(
+        dcc.Graph(id=f"{chart.key}-graph", figure=chart.figure, config=GRAPH_CONFIG),
+        **{"aria-labelledby": title_id, "aria-describedby": summary_id},
+        className="chart-graph",
+    )
+
+
+def chart_card(chart: Chart, publications: dict, export_base: str | None = None, search: str = "") -> html.Section:
     title_id = f"{chart.key}-title"
     summary_id = f"{chart.key}-summary"
-    if chart.facts and not chart.rows.empty:
-        body = fact_list(chart.rows, show_category=chart.facts_by_category)
-    elif chart.figure is None or chart.rows.empty:
-        body = html.P(chart.empty_message or "No figures for this selection.", className="empty-chart")
-    else:
-        # A <figure> named by the card's title and described by its summary (a figure may hold the
-        # chart's own controls, which role="img" may not).
-        body = html.Figure(
-            dcc.Graph(id=f"{chart.key}-graph", figure=chart.figure, config=GRAPH_CONFIG),
-            **{"aria-labelledby": title_id, "aria-describedby": summary_id},
-            className="chart-graph",
-        )
+    body = chart_body(chart, title_id, summary_id)
     caveats = list(dict.fromkeys(c for c in chart.caveats if c))
     children: list = [
         html.P("Context from other sources", className="context-badge small") if chart.context else None,
         html.H2(chart.title, id=title_id, className="chart-title h4"),
-        html.P(chart.summary, id=summary_id, className="chart-summary"),
+        html.P(chart.summary, id=summary_id, className="chart-summary") if chart.summary else None,
         body,
     ]
     if not chart.rows.empty:
-        children.append(html.P(source_line(chart.rows), className="chart-source small"))
+        children.append(html.P(source_line(chart.rows, publications), className="chart-source small"))
     if export_base and not chart.rows.empty:
         children.append(downloads(chart, export_base, search))
     if caveats:
@@ -129,7 +147,7 @@ def chart_card(chart: Chart, export_base: str | None = None, search: str = "") -
 
 def find_chart(pathname: str | None, search: str | None, key: str) -> Chart | None:
     """The chart ``key`` on the page at ``pathname`` under the filters in ``search`` (None if no such chart)."""
-    section = BY_SLUG.get((pathname or "").strip("/"))
+    section = BY_PATH.get("/" + (pathname or "").strip("/"))
     if section is None:
         return None
     filters = Filters.from_query(parse_qs((search or "").lstrip("?")))

@@ -29,7 +29,10 @@ def fact_list(rows: pd.DataFrame, show_category: bool = False) -> html.Ul:
                         f"{r['source'] if r['source_type'] == 'paper' else 'public source'})",
                         className="fact-meta",
                     ),
-                    html.Span(" — derived", className="fact-meta") if r["derived"] == "yes" else None,
+                    html.Span(" — worked out by the dashboard", className="fact-meta")
+                    if r["derived"] == "yes"
+                    else None,
+                    html.Span(f" — {r['revised_from']}", className="fact-meta") if r.get("revised_from") else None,
                 ]
             )
         )

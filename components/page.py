@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Mapping
-from types import ModuleType
 
 import pandas as pd
 from dash import html
@@ -14,9 +13,13 @@ from flask import g, has_request_context
 from components.chart_card import chart_card
 from components.filters import filter_bar
 from components.glossary import glossary_box
-from data.loader import get_store
+from data.loader import DataStore, get_store
+from data.publications import as_at_text
 from data.queries import ALL, Filters, filter_options
-from sections import section_charts
+from sections import Section, section_charts
+
+#: The line under each page's heading that says how old its figures are.
+AS_AT_CLASS = "figures-as-at"
 
 log = logging.getLogger(__name__)
 
@@ -92,25 +95,39 @@ def pack_links(slug: str, filters: Filters) -> html.Div:
     )
 
 
-def dashboard_page(section: ModuleType, query: Mapping[str, object]) -> html.Div:
-    """A section as a page: its heading, intro, the filter bar and every chart card."""
+def as_at(rows: pd.DataFrame, store: DataStore) -> html.P | None:
+    """'Figures as at January 2021 (...)', from the publications of the page's rows."""
+    text = as_at_text(rows, store.publications)
+    return html.P(text, className=f"{AS_AT_CLASS} small") if text else None
+
+
+def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
+    """A section as a page: its heading, how old its figures are, the intro, the filter bar and every chart."""
     store = get_store()
     filters = Filters.from_query(query)
     charts = section_charts(section, store, filters)
     # The filter options are what this page's charts can show, not every row of its datasets.
-    rows = pd.concat([c.pool for c in charts if c.pool is not None], ignore_index=True)
+    pools = [c.pool for c in charts if c.pool is not None and not c.pool.empty]
+    rows = pd.concat(pools, ignore_index=True) if pools else store.frame.iloc[0:0]
     notice = filter_notice(rows, filters)
+    search = filters.to_search()
     return html.Div(
         [
-            html.H1(section.TITLE),
-            html.P(section.INTRO, className="lead"),
+            html.H1(section.title),
+            as_at(rows, store),
+            html.P(section.intro, className="lead"),
             glossary_box(),
             filter_bar(filter_options(rows, filters), filters),
             html.P(notice, className="filter-notice", role="status") if notice else None,
-            pack_links(section.SLUG, filters),
+            pack_links(section.slug, filters),
             html.Div(
                 [
-                    chart_card(c, export_base=f"/export/chart/{section.SLUG}/{c.key}", search=filters.to_search())
+                    chart_card(
+                        c,
+                        store.publications,
+                        export_base=f"/export/chart/{section.slug}/{c.key}",
+                        search=search,
+                    )
                     for c in charts
                 ],
                 className="chart-grid",

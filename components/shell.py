@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, html
 
 from components.filters import URL_ID, url_location
+from data.loader import DataStore, get_store
 
 MAIN_ID = "main-content"
 SKIP_LINK_CLASS = "skip-link"
@@ -65,6 +66,21 @@ def navbar() -> dbc.Navbar:
     )
 
 
+def footer_text(store: DataStore) -> str:
+    """Where the figures come from, named from the publication catalogue."""
+    papers = sorted((p for p in store.publications.values() if p.is_paper), key=lambda p: p.date.last_day)
+    public = len(store.publications) - len(papers)
+    if not papers:
+        return f"Figures come from the {public} public releases named beside each figure."
+    latest = papers[-1]
+    which = f"{latest.title} to the {latest.board} ({latest.date.label})"
+    earlier = f" and {len(papers) - 1} earlier board paper{'s' if len(papers) > 2 else ''}" if len(papers) > 1 else ""
+    return (
+        f"Figures come from the {which}{earlier}, and from the public releases named beside each figure. "
+        "See About the data for every publication."
+    )
+
+
 def shell() -> html.Div:
     """The layout around every page."""
     return html.Div(
@@ -76,12 +92,7 @@ def shell() -> html.Div:
             html.Footer(
                 dbc.Container(
                     [
-                        html.P(
-                            "Figures come from the West Midlands Strategic Policing Requirement "
-                            "update to the Strategic Policing and Crime Board (early 2021) and from "
-                            "the public releases named beside each figure.",
-                            className="small mb-1",
-                        ),
+                        html.P(footer_text(get_store()), className="small mb-1"),
                         html.P(
                             [
                                 html.A("Accessibility statement", href="/accessibility"),

@@ -40,7 +40,10 @@ def rows_table(frame: pd.DataFrame, caption: str) -> html.Div:
         value = format_value(row.value, str(row.unit), str(row.qualifier), row.value_text)
         note = row.note
         if row.derived == "yes":
-            note = f"Derived: {note}"
+            note = f"Worked out by the dashboard: {note}"
+        revised = getattr(row, "revised_from", "")
+        if revised:
+            note = f"{revised[:1].upper()}{revised[1:]}." + (f" {note}" if note else "")
         body.append(
             html.Tr(
                 [

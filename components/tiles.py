@@ -2,37 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import dash_bootstrap_components as dbc
 from dash import html
 
-
-@dataclass(frozen=True)
-class Tile:
-    label: str
-    value: str
-    period: str
-    previous: str = ""
-    change: str = ""
-    direction: str = "none"  # up, down, same or none
-    caveat: str = ""
-    source: str = ""
-    href: str = ""
-
-
-@dataclass(frozen=True)
-class Headline:
-    """Which rows make a tile: a dataset and column=value pairs; the page it links to.
-
-    (Defined here, not in a page module: Dash imports pages without registering them,
-    which dataclasses need.)
-    """
-
-    label: str
-    dataset: str
-    where: tuple[tuple[str, str], ...]
-    href: str
+from figures.chart import Tile
 
 
 def tile(t: Tile) -> dbc.Col:
@@ -42,7 +15,8 @@ def tile(t: Tile) -> dbc.Col:
         html.P(t.period, className="tile-period small"),
     ]
     if t.previous:
-        body.append(html.P(f"Year before: {t.previous}", className="tile-previous small"))
+        before = f"{t.previous_period}: {t.previous}" if t.previous_period else f"Period before: {t.previous}"
+        body.append(html.P(before, className="tile-previous small"))
     if t.change:
         body.append(html.P(t.change, className=f"tile-change tile-{t.direction} small"))
     if t.caveat:
@@ -66,12 +40,5 @@ def tile(t: Tile) -> dbc.Col:
     return dbc.Col(html.Div(body, className="tile"), xs=12, sm=6, lg=3)
 
 
-def tile_grid(tiles: list[Tile], heading: str, heading_id: str) -> html.Section:
-    return html.Section(
-        [
-            html.H2(heading, id=heading_id, className="h4"),
-            dbc.Row([tile(t) for t in tiles], className="g-3"),
-        ],
-        className="tile-section",
-        **{"aria-labelledby": heading_id},
-    )
+def tile_row(tiles: list[Tile]) -> dbc.Row:
+    return dbc.Row([tile(t) for t in tiles], className="g-3 tile-section")

@@ -54,6 +54,12 @@ class Verdict:
     text: str
     #: How far apart the figures are, where that is a number.
     difference: float | None = None
+    #: The part of ``text`` that differs (a caveat beside a chart says only this); '' means all of it.
+    differing: str = ""
+
+    @property
+    def caveat(self) -> str:
+        return self.differing or self.text
 
     @property
     def label(self) -> str:
@@ -308,13 +314,16 @@ class StatedDifference:
         s = stated.iloc[0]
         mine = self.figures.rows(own)
         mine = mine[mine["value"].notna()]
-        periods = ordered_periods(mine)
-        if s["period"] not in periods or periods.index(s["period"]) == 0:
+        # The earlier year from this publication where it gives one, else from an earlier one.
+        theirs = self.figures.rows(others)
+        pool = pd.concat([mine, theirs[theirs["value"].notna() & ~theirs["period"].isin(set(mine["period"]))]])
+        periods = ordered_periods(pool)
+        if s["period"] not in set(mine["period"]) or periods.index(s["period"]) == 0:
             return Verdict(UNCHECKABLE, "The figures for the two periods are not both given."), pd.concat(
                 [stated.head(1), mine]
             )
         now = mine[mine["period"] == s["period"]]
-        before = mine[mine["period"] == periods[periods.index(s["period"]) - 1]]
+        before = pool[pool["period"] == periods[periods.index(s["period"]) - 1]]
         if len(now) != 1 or len(before) != 1:
             return Verdict(UNCHECKABLE, "There is not one figure per period to compare."), pd.concat(
                 [stated.head(1), mine]
@@ -323,9 +332,14 @@ class StatedDifference:
         claim = format_value(s["value"], str(s["unit"]), str(s["qualifier"]))
         fits = _fits(diff, float(s["value"]), str(s["qualifier"]))
         unit = str(s["unit"])
+        where = (
+            ""
+            if str(before["publication"].iloc[0]) == publication.id
+            else " (the earlier figure from another publication)"
+        )
         text = (
             f"Stated: {claim}. From the figures: {format_value(now['value'].iloc[0], unit, 'exact')} minus "
-            f"{format_value(before['value'].iloc[0], unit, 'exact')} is {format_value(round(diff, 6), unit, 'exact')}."
+            f"{format_value(before['value'].iloc[0], unit, 'exact')} is {format_value(round(diff, 6), unit, 'exact')}{where}."
         )
         used = pd.concat([stated.head(1), before, now])
         return (Verdict(AGREES, text), used) if fits else (Verdict(DIFFERS, text, abs(diff - float(s["value"]))), used)
@@ -425,7 +439,8 @@ def _combine(results: list[tuple]) -> tuple[Verdict, pd.DataFrame]:
     diffs = [r[2] for r in results if r[0] == DIFFERS and r[2] is not None]
     rows = pd.DataFrame([row for r in results for row in r[3:] if row is not None])
     text = " ".join(r[1] for r in results)
-    return Verdict(kind, text, max(diffs) if diffs and kind == DIFFERS else None), rows
+    differing = " ".join(r[1] for r in results if r[0] == DIFFERS)
+    return Verdict(kind, text, max(diffs) if diffs and kind == DIFFERS else None, differing), rows
 
 
 RULES: tuple[Rule, ...] = (
@@ -520,3 +535,8 @@ def concerns(result: CheckResult, rows: pd.DataFrame) -> bool:
         return False
     mine = {tuple(str(v) for v in r) for r in result.rows[list(FIGURE_KEY)].itertuples(index=False)}
     return any(tuple(str(v) for v in r) in mine for r in rows[list(FIGURE_KEY)].itertuples(index=False))
+
+
+def store_checks(store) -> list[CheckResult]:
+    """Every check on every publication of a ``DataStore``, run once per data (kept in its memo)."""
+    return store.memo.get_or_make(("checks",), lambda: run_checks(store.frame, store.history, store.publications))

@@ -3,8 +3,8 @@
 ``load_store(directory)`` reads the catalogue and every dataset file, checks
 them all against ``data.schema`` and returns a ``DataStore``; if anything is
 wrong it raises ``DataError`` listing every problem (never only the first).
-``get_store()`` is the per-process cache the app uses; ``reload_store()``
-swaps in new data only when the new data is valid.
+``get_store()`` is the per-process cache the app uses; ``load_or_report()`` and
+``use_store()`` let the app swap in new data only when it is valid (and draws).
 """
 
 from __future__ import annotations
@@ -339,27 +339,27 @@ def get_store(directory: Path | str | None = None) -> DataStore:
         return _store
 
 
-def reload_store(directory: Path | str | None = None) -> DataStore:
-    """Load again; on invalid data log the report and keep serving the last good data."""
-    global _store
+def load_or_report(directory: Path | str | None = None) -> DataStore | None:
+    """The data in ``directory`` (default: the configured folder), or None with the full report logged."""
     target = directory if directory is not None else _configured_dir()
     try:
-        fresh = load_store(target)
+        return load_store(target)
     except DataError as err:
         log.error("New data rejected; keeping the last good data.\n%s", err.report())
-        if _store is None:
-            raise
-        return _store
+        return None
+
+
+def use_store(store: DataStore | None) -> DataStore | None:
+    """Serve ``store`` from now on (None: load again on the next ``get_store``); returns the one before."""
+    global _store
     with _lock:
-        _store = fresh
-    return fresh
+        before, _store = _store, store
+    return before
 
 
 def reset_store() -> None:
     """Forget the cached data (for tests)."""
-    global _store
-    with _lock:
-        _store = None
+    use_store(None)
 
 
 def _configured_dir() -> Path:

@@ -100,8 +100,9 @@ class Publication:
 
     @property
     def name(self) -> str:
-        """How a sentence names it: 'SPR update to the board, January 2021'."""
-        return f"{self.short_title}, {self.date.label}"
+        """How a sentence names it: 'SPR update to the board, January 2021' (a board paper, with its date);
+        a public release by its short title alone, since its date may be only that of its figures."""
+        return f"{self.short_title}, {self.date.label}" if self.is_paper else self.short_title
 
 
 def check_publications(table: RawTable) -> tuple[dict[str, Publication], set[str], list[Problem]]:
@@ -203,3 +204,27 @@ def check_named(
         fmt=lambda v: f"{v[:60]!r} is not the address of the row's publication; name the publication at this address",
     )
     return problems
+
+
+def latest(pubs: list[Publication]) -> Publication | None:
+    return max(pubs, key=lambda p: p.date.last_day) if pubs else None
+
+
+def as_at_text(rows: pd.DataFrame, publications: dict[str, Publication]) -> str:
+    """How old the figures in ``rows`` are: 'Figures as at January 2021 (Strategic Policing Requirement
+    update, Strategic Policing and Crime Board). Public figures to 7 November 2025.' and the next update
+    where the latest publication states one."""
+    pubs = [publications[p] for p in pd.unique(rows["publication"].astype(str)) if p in publications]
+    paper = latest([p for p in pubs if p.is_paper])
+    public = latest([p for p in pubs if not p.is_paper])
+    parts = []
+    if paper is not None:
+        parts.append(f"Figures as at {paper.date.label} ({paper.title}, {paper.board}).")
+        if public is not None:
+            parts.append(f"Public figures for context to {public.date.label}.")
+    elif public is not None:
+        parts.append(f"Figures to {public.date.label}, from public releases.")
+    head = paper or public
+    if head is not None and head.next_update:
+        parts.append(f"Next update: {head.next_update}.")
+    return " ".join(parts)

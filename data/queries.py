@@ -6,7 +6,7 @@ Frames passed here have the columns of ``data.schema.FRAME_COLUMNS``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -44,7 +44,7 @@ def min_base(unit: str) -> float:
 
 
 def base_words(unit: str) -> str:
-    """'10', '100 kg', '£1m': the smallest base in words, for a reason no % is given."""
+    """'10', '100 kg', '£1,000,000': the smallest base in words, for a reason no % is given."""
     return format_value(min_base(unit), unit, "exact")
 
 
@@ -217,6 +217,26 @@ def compare_latest(series: pd.DataFrame, label: str | None = None) -> Change:
     )
 
 
+#: The columns that, with the period, identify one figure of a dataset: a series is one value of these.
+SERIES_KEY: tuple[str, ...] = ("measure", "breakdown", "force", "strand")
+
+
+def changes_by_series(rows: pd.DataFrame, label: Callable[[pd.Series], str] | None = None) -> list[Change]:
+    """``compare_latest`` for every series in ``rows`` (one measure, breakdown, area and strand), in the
+    order the series first appear. ``label(first_row)`` names a series (default: its measure); series
+    that would share a name are told apart by their breakdown, area or strand."""
+    groups = list(rows.groupby(list(SERIES_KEY), sort=False, dropna=False, observed=True))
+    names = [label(sub.iloc[0]) if label else str(sub.iloc[0]["measure"]) for _, sub in groups]
+    out = []
+    for (key, sub), name in zip(groups, names, strict=True):
+        if names.count(name) > 1:
+            others = [g for (g, _), n in zip(groups, names, strict=True) if n == name]
+            extra = [str(v) for i, v in enumerate(key) if i and v and len({str(o[i]) for o in others}) > 1]
+            name = f"{name} ({', '.join(extra)})" if extra else name
+        out.append(compare_latest(sub, label=name))
+    return out
+
+
 def _num(value: object) -> float | None:
     try:
         number = float(value)  # type: ignore[arg-type]
@@ -235,7 +255,7 @@ def describe_change(change: Change) -> str:
     if change.percent is None:
         if change.direction == "same":
             return f"{change.label} stayed at {after}"
-        return f"{change.label}: {after}, against {before} the year before"
+        return f"{change.label}: {after} in {change.after_period}, against {before} in {change.before_period}"
     if change.direction == "same":
         return f"{change.label} stayed at {after}"
     ratio = change.after / change.before if change.before else math.inf
@@ -246,7 +266,7 @@ def describe_change(change: Change) -> str:
         n = math.floor(ratio)
         return f"{change.label} rose more than {_FOLD_WORDS.get(n, str(n))}-fold {OUR_CALCULATION} to {after}"
     if round(abs(change.percent)) == 0:
-        return f"{change.label} barely changed, at {after}"
+        return f"{change.label} barely changed {OUR_CALCULATION}, at {after}"
     verb = "rose" if change.direction == "up" else "fell"
     return f"{change.label} {verb} {abs(change.percent):.0f}% {OUR_CALCULATION} to {after}"
 
@@ -267,8 +287,9 @@ def percent_text(change: Change) -> str:
 
 
 def biggest_changes(changes: Sequence[Change], n: int = 3) -> tuple[list[Change], list[Change]]:
-    """The ``n`` largest % rises and falls among changes that have a %."""
-    with_pct = [c for c in changes if c.percent is not None]
+    """The ``n`` largest % rises and falls among changes that have a % and that moved by at least the
+    unit's smallest base (so 12 to 14 disruptions, up 17%, does not lead)."""
+    with_pct = [c for c in changes if c.percent is not None and abs(c.after - c.before) >= min_base(c.unit)]
     rises = sorted((c for c in with_pct if c.percent > 0), key=lambda c: -c.percent)[:n]
     falls = sorted((c for c in with_pct if c.percent < 0), key=lambda c: c.percent)[:n]
     return rises, falls

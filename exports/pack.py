@@ -13,23 +13,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 
+import pandas as pd
 from pptx import Presentation
 from pptx.util import Emu, Inches, Pt
 
 from data.formatting import format_value
 from data.loader import DataStore
+from data.publications import Publication, as_at_text
 from data.queries import Filters
 from exports.render import HEIGHT, WIDTH, export_figure, source_text, to_image
 from exports.tables import filters_text
 from figures.chart import Chart
-from sections import section_charts
+from sections import Section, section_charts
 
 log = logging.getLogger(__name__)
 
-BOARD = "Strategic Policing and Crime Board"
-PAPER = "West Midlands Strategic Policing Requirement update (early 2021)"
+PACK_TITLE = "Board pack: Strategic Policing Requirement"
 
 
 @dataclass(frozen=True)
@@ -39,18 +39,43 @@ class PackSection:
     charts: list[Chart]
 
 
-def collect(store: DataStore, sections: Sequence[ModuleType], filters: Filters) -> list[PackSection]:
-    """The non-empty charts of each section, in order."""
+@dataclass(frozen=True)
+class Pack:
+    """What a board pack holds: the cover's lines (from the publication catalogue) and its sections."""
+
+    cover: list[str]
+    sections: list[PackSection]
+    publications: dict[str, Publication]
+
+
+def collect(store: DataStore, sections: Sequence[Section], filters: Filters) -> Pack:
+    """The non-empty charts of each section, in order, and the cover naming the publications they come from."""
     out = []
+    shown = []
     for section in sections:
         charts = [c for c in section_charts(section, store, filters) if not c.is_empty]
-        out.append(PackSection(section.TITLE, section.INTRO, charts))
-    return out
+        out.append(PackSection(section.title, section.intro, charts))
+        shown += [c.rows for c in charts if not c.rows.empty]
+    rows = pd.concat(shown) if shown else store.frame.iloc[0:0]
+    papers = sorted(
+        {
+            store.publications[p]
+            for p in rows["publication"].astype(str).unique()
+            if p in store.publications and store.publications[p].is_paper
+        },
+        key=lambda p: p.date.last_day,
+        reverse=True,
+    )
+    cover = [f"{p.board}: {p.title} ({p.date.label}){', ' + p.meeting if p.meeting else ''}" for p in papers]
+    cover.append(as_at_text(rows, store.publications))
+    return Pack([c for c in cover if c], out, store.publications)
 
 
 def figures_text(chart: Chart) -> str:
     """The figures behind a chart, one line each, for speaker notes."""
     lines = [chart.summary, ""]
+    lines += [f"{t.label}: {t.value}, {t.period}" + (f"; {t.change}" if t.change else "") for t in chart.tiles]
+    lines += list(chart.points)
     for _, r in chart.rows.iterrows():
         name = f"{r['measure']} ({r['breakdown']})" if r["breakdown"] else str(r["measure"])
         value = format_value(r["value"], str(r["unit"]), str(r["qualifier"]), r["value_text"])
@@ -58,12 +83,12 @@ def figures_text(chart: Chart) -> str:
     return "\n".join(lines)
 
 
-def _images(sections: list[PackSection]) -> dict[int, bytes]:
+def _images(pack: Pack) -> dict[int, bytes]:
     """Plain chart images (the slide or page carries the title, source and caveats as text)."""
     images = {}
-    for section in sections:
+    for section in pack.sections:
         for chart in section.charts:
-            fig = export_figure(chart, annotated=False)
+            fig = export_figure(chart, pack.publications, annotated=False)
             images[id(chart)] = to_image(fig, "png", height=fig.layout.height or HEIGHT)
     return images
 
@@ -77,19 +102,19 @@ def _image_size(png: bytes) -> tuple[int, int]:
 # --- PowerPoint --------------------------------------------------------------------------------
 
 
-def build_pptx(sections: list[PackSection], filters: Filters, when: datetime) -> bytes:
+def build_pptx(pack: Pack, filters: Filters, when: datetime) -> bytes:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    images = _images(sections)
+    images = _images(pack)
 
     title = prs.slides.add_slide(prs.slide_layouts[0])
     # The default template is 4:3: place its boxes across the 16:9 slide.
     heading, subtitle = title.shapes.title, title.placeholders[1]
     heading.left, heading.top, heading.width, heading.height = Inches(0.8), Inches(1.6), Inches(11.73), Inches(1.6)
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = Inches(0.8), Inches(3.4), Inches(11.73), Inches(2.6)
-    heading.text = "Board pack: Strategic Policing Requirement"
-    subtitle.text = f"{BOARD}\n{PAPER}\nExported {when:%-d %B %Y}\nFilters: {filters_text(filters)}"
-    for section in sections:
+    heading.text = PACK_TITLE
+    subtitle.text = "\n".join([*pack.cover, f"Exported {when:%-d %B %Y}", f"Filters: {filters_text(filters)}"])
+    for section in pack.sections:
         divider = prs.slides.add_slide(prs.slide_layouts[5])
         head = divider.shapes.title
         head.left, head.top, head.width, head.height = Inches(0.7), Inches(0.6), Inches(11.93), Inches(1.3)
@@ -101,13 +126,13 @@ def build_pptx(sections: list[PackSection], filters: Filters, when: datetime) ->
         if not section.charts:
             box.text_frame.add_paragraph().text = "No figures in this section under these filters."
         for chart in section.charts:
-            _chart_slide(prs, chart, images[id(chart)])
+            _chart_slide(prs, chart, images[id(chart)], pack.publications)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
 
 
-def _chart_slide(prs: Presentation, chart: Chart, png: bytes) -> None:
+def _chart_slide(prs: Presentation, chart: Chart, png: bytes, publications: dict) -> None:
     slide = prs.slides.add_slide(prs.slide_layouts[5])
     title = slide.shapes.title
     title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(1.1)
@@ -115,7 +140,7 @@ def _chart_slide(prs: Presentation, chart: Chart, png: bytes) -> None:
     for p in title.text_frame.paragraphs:
         for r in p.runs:
             r.font.size = Pt(26)
-    notes = [source_text(chart, short=True), *(f"Caveat: {c}" for c in chart.caveats)]
+    notes = [source_text(chart, publications, short=True), *(f"Caveat: {c}" for c in chart.caveats)]
     foot_height = Inches(0.3 * len(notes) + 0.1)
     foot_top = prs.slide_height - foot_height - Inches(0.15)
     # The picture fits between the title and the footer, keeping its shape.
@@ -166,7 +191,7 @@ def _pdf_image(png: bytes, max_w: float, max_h: float):
     return Image(io.BytesIO(png), width=width_px * scale, height=height_px * scale)
 
 
-def build_pdf(sections: list[PackSection], filters: Filters, when: datetime) -> bytes:
+def build_pdf(pack: Pack, filters: Filters, when: datetime) -> bytes:
     from xml.sax.saxutils import escape
 
     from reportlab.lib.pagesizes import A4, landscape
@@ -179,7 +204,7 @@ def build_pdf(sections: list[PackSection], filters: Filters, when: datetime) -> 
     big_style = ParagraphStyle("big", fontName=bold, fontSize=28, leading=34, spaceAfter=12)
     body_style = ParagraphStyle("body", fontName=regular, fontSize=11, leading=14)
     small_style = ParagraphStyle("small", fontName=regular, fontSize=9, leading=11.5)
-    images = _images(sections)
+    images = _images(pack)
 
     page_w, page_h = landscape(A4)
     margin = 14 * mm
@@ -188,13 +213,12 @@ def build_pdf(sections: list[PackSection], filters: Filters, when: datetime) -> 
     img_w = img_h * WIDTH / HEIGHT
 
     story: list = [
-        Paragraph("Board pack: Strategic Policing Requirement", big_style),
-        Paragraph(escape(BOARD), body_style),
-        Paragraph(escape(PAPER), body_style),
+        Paragraph(PACK_TITLE, big_style),
+        *(Paragraph(escape(line), body_style) for line in pack.cover),
         Paragraph(f"Exported {when:%-d %B %Y}", body_style),
         Paragraph(escape(f"Filters: {filters_text(filters)}"), body_style),
     ]
-    for section in sections:
+    for section in pack.sections:
         story += [
             PageBreak(),
             Paragraph(escape(section.title), big_style),
@@ -205,13 +229,14 @@ def build_pdf(sections: list[PackSection], filters: Filters, when: datetime) -> 
         for chart in section.charts:
             # Size the image so title, image, source and caveats fit on one page together.
             title_lines = len(chart.title) // 60 + 1
-            caveat_lines = sum(len(c) // 120 + 1 for c in [source_text(chart, short=True), *chart.caveats])
+            source = source_text(chart, pack.publications, short=True)
+            caveat_lines = sum(len(c) // 120 + 1 for c in [source, *chart.caveats])
             height = min(img_h, page_h - 2 * margin - 16 * mm - 23 * title_lines - 13 * caveat_lines)
             block = [
                 Paragraph(escape(chart.title), title_style),
                 _pdf_image(images[id(chart)], img_w, height),
                 Spacer(1, 3 * mm),
-                Paragraph(escape(source_text(chart, short=True)), small_style),
+                Paragraph(escape(source), small_style),
             ]
             block += [Paragraph(escape(f"Caveat: {c}"), small_style) for c in chart.caveats]
             story += [PageBreak(), KeepTogether(block)]
@@ -223,7 +248,7 @@ def build_pdf(sections: list[PackSection], filters: Filters, when: datetime) -> 
         rightMargin=margin,
         topMargin=margin,
         bottomMargin=margin,
-        title="Board pack: Strategic Policing Requirement",
+        title=PACK_TITLE,
         author="SPR Board Dashboard",
     )
     doc.build(story)

@@ -15,7 +15,7 @@ import threading
 
 import plotly.graph_objects as go
 
-from data.formatting import PAPER, format_value, group_sources
+from data.formatting import format_value, sources_of
 from figures.chart import Chart
 from figures.theme import FONT, OUTLINE, TEXT, new_figure
 
@@ -37,13 +37,14 @@ def _wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width)) if text else ""
 
 
-def source_text(chart: Chart, label: bool = True, short: bool = False) -> str:
-    """'Source: SPR update to the board, para 88' or the public pages' addresses, in one line.
+def source_text(chart: Chart, publications: dict, label: bool = True, short: bool = False) -> str:
+    """'Source: SPR update to the board, January 2021, para 88' or the public pages' addresses, in one line.
 
     ``short`` names each public site once ('gov.uk (3 pages)') instead of every address.
     """
-    paras, by_site = group_sources(chart.rows["source"])
-    parts = [f"{PAPER}, {paras}"] if paras else []
+    sources = sources_of(chart.rows, publications)
+    by_site = sources.sites
+    parts = sources.paper_texts()
     if short:
         parts += [f"{site} ({len(urls)} pages)" if len(urls) > 1 else site for site, urls in by_site.items()]
     else:
@@ -52,16 +53,33 @@ def source_text(chart: Chart, label: bool = True, short: bool = False) -> str:
     return prefix + "; ".join(parts)
 
 
-def facts_figure(chart: Chart) -> go.Figure:
-    """A statement chart as a table figure (what, figure, period, source)."""
+def _table_columns(chart: Chart) -> tuple[list[str], list[str], list[str], list[str]]:
+    """What, figure, period and source columns: of the tiles and points where the chart has them (a
+    summary), else of its rows."""
+    if chart.tiles or chart.points:
+        names = [t.label for t in chart.tiles] + ["What changed most"] * len(chart.points)
+        values = [t.value + (f" ({t.change})" if t.change else "") for t in chart.tiles] + list(chart.points)
+        periods = [t.period for t in chart.tiles] + [""] * len(chart.points)
+        sources = [t.source.removeprefix("Source: ").removeprefix("Sources: ") for t in chart.tiles]
+        return names, values, periods, sources + [""] * len(chart.points)
     rows = chart.rows
-    fig = new_figure(height=HEIGHT)
     values = [
         format_value(v, str(u), str(q), t)
         for v, u, q, t in zip(rows["value"], rows["unit"], rows["qualifier"], rows["value_text"], strict=True)
     ]
     names = [f"{m} ({b})" if b else str(m) for m, b in zip(rows["measure"], rows["breakdown"], strict=True)]
     sources = [s if t == "paper" else "public source" for s, t in zip(rows["source"], rows["source_type"], strict=True)]
+    return names, values, list(rows["period"]), sources
+
+
+def _table_length(chart: Chart) -> int:
+    return len(chart.tiles) + len(chart.points) if chart.tiles or chart.points else len(chart.rows)
+
+
+def facts_figure(chart: Chart) -> go.Figure:
+    """A statement chart (or a summary of tiles and points) as a table figure (what, figure, period, source)."""
+    fig = new_figure(height=HEIGHT)
+    names, values, periods, sources = _table_columns(chart)
     fig.add_trace(
         go.Table(
             columnwidth=[3, 3, 1.4, 1],
@@ -73,7 +91,7 @@ def facts_figure(chart: Chart) -> go.Figure:
                 height=36,
             ),
             cells=dict(
-                values=[names, values, list(rows["period"]), sources],
+                values=[names, values, periods, sources],
                 fill_color="#ffffff",
                 line_color="#b1b4b6",
                 font=dict(color=TEXT, size=16, family=FONT),
@@ -85,26 +103,27 @@ def facts_figure(chart: Chart) -> go.Figure:
     return fig
 
 
-def export_figure(chart: Chart, annotated: bool = True) -> go.Figure:
+def export_figure(chart: Chart, publications: dict, annotated: bool = True) -> go.Figure:
     """The chart's figure (or its facts as a table) at export size.
 
     ``annotated``: title, source and caveats drawn into the image (downloads). The board pack
     puts them on the slide as text instead, so its images are plain.
     """
-    base = chart.figure if chart.figure is not None and not chart.facts else facts_figure(chart)
+    tabular = chart.figure is None or chart.facts or bool(chart.tiles or chart.points)
+    base = facts_figure(chart) if tabular else chart.figure
     fig = go.Figure(base)
     # Keep any room the chart made for its own outside labels (totals, "more than 360").
     right = max(60, (base.layout.margin.r or 0) + 20)
     height = HEIGHT
-    if chart.facts or chart.figure is None:
+    if tabular:
         # A table image grows with its rows, so none is cut off.
-        height = max(HEIGHT, 260 + 34 * len(chart.rows))
+        height = max(HEIGHT, 260 + 34 * _table_length(chart))
     if not annotated:
         fig.update_layout(
             width=WIDTH, height=height, margin=dict(l=60, r=right, t=60, b=60), font=dict(size=18), title=None
         )
         return fig
-    footer = [_wrap(source_text(chart, short=True), 170)]
+    footer = [_wrap(source_text(chart, publications, short=True), 170)]
     footer += [_wrap(f"Caveat: {c}", 170) for c in chart.caveats]
     if chart.context:
         footer.append("Context from public sources other than the board paper.")
@@ -201,6 +220,6 @@ def to_image(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT,
         ) from exc
 
 
-def chart_image(chart: Chart, fmt: str) -> bytes:
-    fig = export_figure(chart)
+def chart_image(chart: Chart, fmt: str, publications: dict) -> bytes:
+    fig = export_figure(chart, publications)
     return to_image(fig, fmt, height=fig.layout.height or HEIGHT)

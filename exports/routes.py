@@ -66,7 +66,8 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
         if section is None or fmt not in CHART_FORMATS:
             return _plain(404, "No such chart or format.")
         filters = Filters.from_query(request.args)
-        found = [c for c in section_charts(section, get_store(), filters) if c.key == key]
+        store = get_store()
+        found = [c for c in section_charts(section, store, filters) if c.key == key]
         if not found:
             return _plain(404, "No such chart.")
         (item,) = found
@@ -77,10 +78,10 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
         name = "".join(ch for ch in name if ch.isalnum() or ch in "-_")[:120]
         try:
             if fmt == "csv":
-                return _download(chart_csv(item, filters, request.url, when), fmt, name)
+                return _download(chart_csv(item, filters, request.url, when, store.publications), fmt, name)
             if fmt == "xlsx":
-                return _download(chart_xlsx(item, filters, request.url, when), fmt, name)
-            return _download(chart_image(item, fmt), fmt, name)
+                return _download(chart_xlsx(item, filters, request.url, when, store.publications), fmt, name)
+            return _download(chart_image(item, fmt, store.publications), fmt, name)
         except ExportError as err:
             return _plain(503, str(err))
 

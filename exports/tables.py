@@ -26,26 +26,26 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def metadata(chart: Chart, filters: Filters, url: str, when: datetime) -> list[tuple[str, str]]:
+def metadata(chart: Chart, filters: Filters, url: str, when: datetime, publications: dict) -> list[tuple[str, str]]:
     return [
         ("Title", chart.title),
-        ("Source", source_text(chart, label=False)),
+        ("Source", source_text(chart, publications, label=False)),
         ("Caveats", " | ".join(chart.caveats) if chart.caveats else "None"),
         ("Filters", filters_text(filters)),
         ("Exported", f"{when.isoformat(timespec='seconds')} from {url}"),
     ]
 
 
-def chart_csv(chart: Chart, filters: Filters, url: str, when: datetime) -> str:
+def chart_csv(chart: Chart, filters: Filters, url: str, when: datetime, publications: dict) -> str:
     """Six '# ' lines (title, source, caveats, filters, export time, how to read), then the CSV."""
-    meta = metadata(chart, filters, url, when)
+    meta = metadata(chart, filters, url, when, publications)
     lines = [f"# {k}: {neutralise(_one_line(v))}" for k, v in meta]
     lines.append(f"# The data starts on the next line; in pandas: read_csv(path, skiprows={CSV_PREAMBLE_LINES})")
     assert len(lines) == CSV_PREAMBLE_LINES
     return "\n".join(lines) + "\n" + to_csv(chart.rows)
 
 
-def chart_xlsx(chart: Chart, filters: Filters, url: str, when: datetime) -> bytes:
+def chart_xlsx(chart: Chart, filters: Filters, url: str, when: datetime, publications: dict) -> bytes:
     """Sheet 'Data': the rows (numbers as numbers); sheet 'About': title, source, caveats, filters, time."""
     wb = Workbook()
     data = wb.active
@@ -68,7 +68,7 @@ def chart_xlsx(chart: Chart, filters: Filters, url: str, when: datetime) -> byte
         data.column_dimensions[get_column_letter(i)].width = 14 if col != "note" else 60
 
     about = wb.create_sheet("About")
-    for key, value in metadata(chart, filters, url, when):
+    for key, value in metadata(chart, filters, url, when, publications):
         about.append([key, neutralise(_one_line(value))])
     about.append(["Reading the data", "A blank value with qualifier 'not stated' means the source gives no figure."])
     _text_cells(about)

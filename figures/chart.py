@@ -1,26 +1,58 @@
 """What one chart shows, independent of where it is shown (a page, a slide, an export).
 
 ``build_chart`` filters a chart's rows and, if any are left, works out its title, summary and
-figure from them; if none are left it keeps a plain title and says why in words.
+figure from them; if none are left it keeps a plain title and says why in words. A chart that
+cannot be drawn from its rows (data the chart's code did not foresee) degrades to a plain message
+for that chart alone: its figures stay in its table and downloads, and the page, the deck and the
+pack around it are drawn as ever.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from data.formatting import format_value
 from data.queries import Filters, apply_filters, why_empty
+
+log = logging.getLogger(__name__)
+
+#: Shown in place of a chart whose figures it cannot draw.
+CANNOT_DRAW = "This chart could not be drawn from these figures. They are listed in its table and downloads."
+#: Said of figures the dashboard worked out rather than read (their bars are hatched, their points open
+#: squares, their labels say "worked out").
+DERIVED_MARK = "Worked out by the dashboard, not read from a source"
+#: Said of a statement that is the dashboard's reading of a source, not the source's own.
+READING_MARK = "The dashboard's reading, not a statement of the source"
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A headline figure: its value, period, the figure before, the change in words, a caveat."""
+
+    label: str
+    value: str
+    period: str
+    previous: str = ""
+    previous_period: str = ""
+    change: str = ""
+    direction: str = "none"  # up, down, same or none
+    caveat: str = ""
+    source: str = ""
+    href: str = ""
 
 
 @dataclass
 class Chart:
     """One chart. ``rows`` are the figures behind it (``data.schema.FRAME_COLUMNS``).
 
-    ``facts`` charts show their rows as a list of sentences instead of a figure (statements,
-    mixed units); ``facts_by_category`` prefixes each sentence with its category.
+    Its body is one of: a ``figure``; ``facts`` (its rows as a list of sentences: statements, mixed
+    units; ``facts_by_category`` prefixes each with its category); ``tiles`` (headline figures); or
+    ``points`` (sentences the dashboard worked out, such as what changed most).
     """
 
     key: str
@@ -36,13 +68,36 @@ class Chart:
     context: bool = False
     #: Every row the chart could show before filtering (its share of the filter options).
     pool: pd.DataFrame | None = None
+    tiles: tuple[Tile, ...] = ()
+    points: tuple[str, ...] = ()
+    #: True when the chart's code could not draw these rows (the message says so).
+    failed: bool = False
 
     @property
     def is_empty(self) -> bool:
-        return self.rows.empty
+        return self.rows.empty and not self.tiles and not self.points
 
 
 Text = str | Callable[[pd.DataFrame], str]
+
+
+def row_caveats(rows: pd.DataFrame) -> list[str]:
+    """Caveats every chart carries about its own rows: figures a later publication revised, and
+    figures the dashboard worked out."""
+    out = []
+    for r in rows[rows["revised_from"] != ""].itertuples(index=False) if "revised_from" in rows else ():
+        value = format_value(r.value, str(r.unit), str(r.qualifier), r.value_text)
+        name = str(r.measure) + (f" ({r.breakdown})" if r.breakdown else "")
+        out.append(f"{name}, {r.period}: {value}, {r.revised_from}.")
+    derived = rows[rows["derived"] == "yes"]
+    worded = derived["value_text"] != ""
+    if (~worded).any():
+        notes = "; ".join(dict.fromkeys(str(n).rstrip(".") for n in derived.loc[~worded, "note"] if n))
+        out.append(f"{DERIVED_MARK}: {notes}.")
+    if worded.any():
+        notes = "; ".join(dict.fromkeys(str(n).rstrip(".") for n in derived.loc[worded, "note"] if n))
+        out.append(f"{READING_MARK}: {notes}.")
+    return out
 
 
 def build_chart(
@@ -71,15 +126,34 @@ def build_chart(
             context=context,
             pool=rows_all,
         )
+    try:
+        given = list(caveats(rows) if callable(caveats) else caveats)
+        return Chart(
+            key=key,
+            title=title(rows) if callable(title) else title,
+            summary=summary(rows) if callable(summary) else summary,
+            rows=rows,
+            figure=figure(rows) if figure else None,
+            caveats=list(dict.fromkeys(c for c in [*given, *row_caveats(rows)] if c)),
+            facts=facts or facts_by_category,
+            facts_by_category=facts_by_category,
+            context=context,
+            pool=rows_all,
+        )
+    except Exception:
+        log.exception("Chart %s could not be drawn from its %d rows; showing its message instead", key, len(rows))
+        return failed_chart(key, empty_title, rows, rows_all, context)
+
+
+def failed_chart(key: str, title: str, rows: pd.DataFrame, pool: pd.DataFrame | None, context: bool = False) -> Chart:
+    """A chart its code could not draw: its title, a plain message and its rows (for table and downloads)."""
     return Chart(
         key=key,
-        title=title(rows) if callable(title) else title,
-        summary=summary(rows) if callable(summary) else summary,
+        title=title,
+        summary="",
         rows=rows,
-        figure=figure(rows) if figure else None,
-        caveats=list(dict.fromkeys(c for c in (caveats(rows) if callable(caveats) else caveats) if c)),
-        facts=facts or facts_by_category,
-        facts_by_category=facts_by_category,
+        empty_message=CANNOT_DRAW,
         context=context,
-        pool=rows_all,
+        pool=pool,
+        failed=True,
     )

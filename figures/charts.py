@@ -12,17 +12,66 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from data import schema
 from data.formatting import format_value
 from data.queries import ordered_periods
 from figures.theme import OKABE_ITO, OUTLINE, PERIOD_COLOURS, new_figure
 
-#: Open markers for figures the source gives only as a bound ("over 7,300", "nearly 2,000").
+#: Open markers for figures the source gives only as a bound ("over 7,300", "nearly 2,000") or roughly.
 _QUALIFIER_SYMBOLS = {
-    "more than": "triangle-up-open",
-    "at least": "triangle-up-open",
-    "nearly": "triangle-down-open",
-    "approximately": "diamond-open",
+    **dict.fromkeys(schema.LOWER_BOUNDS, "triangle-up-open"),
+    **dict.fromkeys(schema.UPPER_BOUNDS, "triangle-down-open"),
+    **dict.fromkeys(schema.APPROXIMATE, "diamond-open"),
 }
+#: Figures the dashboard worked out: a hatched bar, an open square point, and a label that says so.
+DERIVED_PATTERN = "/"
+DERIVED_SYMBOL = "square-open"
+DERIVED_LABEL = " (worked out)"
+#: Columns that tell apart rows sharing a name, in the order they are added to it.
+_DISTINGUISH = ("measure", "breakdown", "strand", "force", "period", "dataset")
+
+
+def distinct_labels(rows: pd.DataFrame, primary: str, within: Sequence[str] = ()) -> list[str]:
+    """A label per row from its ``primary`` column, made unique among rows sharing the ``within`` columns
+    (e.g. the period of a grouped bar) by adding the columns that tell them apart: 'Arrested
+    (Staffordshire)'. A name that needs telling apart anywhere is told apart everywhere, so one series
+    keeps one label in every period. Charts never assume one row per name."""
+    base = rows[primary].astype(str).tolist()
+    columns = [c for c in _DISTINGUISH if c != primary and c not in within and c in rows]
+    groups = rows.groupby(list(within), sort=False, dropna=False).indices if within else {(): range(len(rows))}
+    needed: dict[str, list[str]] = {}
+    for at in groups.values():
+        at = list(at)
+        for name in {base[i] for i in at}:
+            same = [i for i in at if base[i] == name]
+            if len(same) > 1:
+                for c in columns:
+                    if rows.iloc[same][c].astype(str).nunique() > 1 and c not in needed.setdefault(name, []):
+                        needed[name].append(c)
+    labels = []
+    for i, name in enumerate(base):
+        extra = [str(rows.iloc[i][c]) for c in needed.get(name, []) if str(rows.iloc[i][c])]
+        labels.append(f"{name} ({', '.join(extra)})" if extra else name)
+    # Rows that nothing tells apart (the same figure twice) are numbered within their group.
+    seen: dict[tuple, int] = {}
+    out = []
+    keys = rows[list(within)].astype(str).apply(tuple, axis=1).tolist() if within else [()] * len(rows)
+    for key, label in zip(keys, labels, strict=True):
+        seen[(key, label)] = seen.get((key, label), 0) + 1
+        out.append(label if seen[(key, label)] == 1 else f"{label} ({seen[(key, label)]})")
+    return out
+
+
+def _is_derived(rows: pd.DataFrame) -> list[bool]:
+    return [str(d) == "yes" for d in rows["derived"]] if "derived" in rows else [False] * len(rows)
+
+
+def _bar_marker(colour: str, derived: list[bool]) -> dict:
+    """A bar's marker: its colour with a dark edge, hatched where the figure was worked out."""
+    marker = dict(color=colour, line=dict(color=OUTLINE, width=1))
+    if any(derived):
+        marker["pattern"] = dict(shape=[DERIVED_PATTERN if d else "" for d in derived], fgcolor=OUTLINE, solidity=0.25)
+    return marker
 
 
 def label_room(labels: Sequence[str]) -> int:
@@ -49,9 +98,12 @@ def empty_figure(message: str, height: int = 160) -> go.Figure:
 
 
 def _labels(rows: pd.DataFrame) -> list[str]:
+    """Each row's value in words, keeping its qualifier ('over 360'); '(worked out)' where derived."""
     return [
-        format_value(v, str(u), str(q), t)
-        for v, u, q, t in zip(rows["value"], rows["unit"], rows["qualifier"], rows["value_text"], strict=True)
+        format_value(v, str(u), str(q), t) + (DERIVED_LABEL if d else "")
+        for v, u, q, t, d in zip(
+            rows["value"], rows["unit"], rows["qualifier"], rows["value_text"], _is_derived(rows), strict=True
+        )
     ]
 
 
@@ -70,9 +122,11 @@ def period_bars(
     fig = new_figure()
     periods = ordered_periods(rows)
     colours = PERIOD_COLOURS if len(periods) == 2 else OKABE_ITO
-    cats = list(order) if order else list(dict.fromkeys(rows[category].astype(str)))
+    rows = rows.assign(_label=distinct_labels(rows, category, within=("period",)))
+    named = list(dict.fromkeys(rows["_label"]))
+    cats = [c for c in order if c in named] + [c for c in named if c not in order] if order else named
     for i, period in enumerate(periods):
-        sub = rows[rows["period"] == period].set_index(rows[rows["period"] == period][category].astype(str))
+        sub = rows[rows["period"] == period].set_index("_label")
         sub = sub.reindex([c for c in cats if c in sub.index])
         sub = sub[sub["value"].notna()]
         kwargs = dict(
@@ -80,7 +134,7 @@ def period_bars(
             text=_labels(sub),
             textposition="outside",
             cliponaxis=False,
-            marker=dict(color=colours[i % len(colours)], line=dict(color=OUTLINE, width=1)),
+            marker=_bar_marker(colours[i % len(colours)], _is_derived(sub)),
             hovertemplate="%{text}<extra>" + period + "</extra>",
         )
         if horizontal:
@@ -107,12 +161,13 @@ def category_bars(
     if rows.empty:
         return empty_figure("No figures for this selection.")
     fig = new_figure(height=max(220, 60 * len(rows) + 80) if horizontal else 360)
-    names = [wrap_label(n) for n in rows[label].astype(str)] if horizontal else rows[label].astype(str).tolist()
+    plain = distinct_labels(rows, label)
+    names = [wrap_label(n) for n in plain] if horizontal else plain
     common = dict(
         text=_labels(rows),
         textposition="outside",
         cliponaxis=False,
-        marker=dict(color=colour, line=dict(color=OUTLINE, width=1)),
+        marker=_bar_marker(colour, _is_derived(rows)),
         hovertemplate="%{text}<extra></extra>",
         showlegend=False,
     )
@@ -143,16 +198,27 @@ def stacked_bars(
     """
     if rows["value"].isna().all():
         return empty_figure("No figures for this selection.")
-    cats = list(dict.fromkeys(rows[category].astype(str)))
+    # One bar per figure the parts and total share (the same measure in another period or area is
+    # another bar, named so); parts or totals a bar has twice are not drawn twice.
+    keep = rows[rows["breakdown"].isin([*parts, total])]
+    rest = [c for c in ("period", "force", "strand", "dataset") if c in keep and keep[c].astype(str).nunique() > 1]
+    group = keep[category].astype(str)
+    for c in rest:
+        group = group + " (" + keep[c].astype(str) + ")"
+    keep = keep.assign(_bar=group.str.replace(" ()", "", regex=False)).drop_duplicates(["_bar", "breakdown"])
+    cats = list(dict.fromkeys(keep["_bar"]))
+    category = "_bar"
+    rows = keep
     fig = new_figure(height=max(240, 56 * len(cats) + 100))
     shown = [wrap_label(c) for c in cats]
     totals = rows[rows["breakdown"] == total].set_index(category).reindex(cats)
     scale = 100 / totals["value"] if as_share else 1
     for i, part in enumerate(parts):
         sub = rows[rows["breakdown"] == part].set_index(category).reindex(cats)
+        derived = [str(d) == "yes" for d in sub["derived"]]
         labels = [
-            format_value(v, str(u), str(q)) if isinstance(u, str) else "Not stated"
-            for v, u, q in zip(sub["value"], sub["unit"], sub["qualifier"], strict=True)
+            (format_value(v, str(u), str(q)) + (DERIVED_LABEL if d else "")) if isinstance(u, str) else "Not stated"
+            for v, u, q, d in zip(sub["value"], sub["unit"], sub["qualifier"], derived, strict=True)
         ]
         fig.add_trace(
             go.Bar(
@@ -164,7 +230,7 @@ def stacked_bars(
                 textposition="inside",
                 insidetextanchor="middle",
                 customdata=labels,
-                marker=dict(color=OKABE_ITO[i % len(OKABE_ITO)], line=dict(color=OUTLINE, width=1)),
+                marker=_bar_marker(OKABE_ITO[i % len(OKABE_ITO)], derived),
                 hovertemplate=f"{part}: %{{customdata}}<extra></extra>",
             )
         )
@@ -222,9 +288,26 @@ def trend_lines(
         [p for p in periods if p in present or _between(p, periods, present)] if periods else ordered_periods(rows)
     )
     fig = new_figure(height=400)
-    for i, (name, sub) in enumerate(rows.groupby(rows[series].astype(str), sort=False)):
+    rows = rows.assign(_series=distinct_labels(rows, series, within=("period",)))
+    derived_x: list = []
+    derived_y: list = []
+    derived_text: list = []
+    for i, (name, sub) in enumerate(rows.groupby("_series", sort=False)):
         sub = sub.set_index("period").reindex(periods)
         colour = OKABE_ITO[i % len(OKABE_ITO)]
+        # Worked-out figures are not joined into the line: they are open squares of their own.
+        is_derived = sub["derived"].fillna("") == "yes"
+        for p, v, u, q in zip(
+            sub.index[is_derived],
+            sub["value"][is_derived],
+            sub["unit"][is_derived],
+            sub["qualifier"][is_derived],
+            strict=True,
+        ):
+            derived_x.append(p)
+            derived_y.append(v)
+            derived_text.append(f"{format_value(v, str(u), str(q))}{DERIVED_LABEL}")
+        sub.loc[is_derived, "value"] = float("nan")
         # Segments: a new one starts at each series break, so no line joins figures counted differently.
         starts = [k for k, flag in enumerate(sub["series_break"].fillna("")) if flag == "yes" and k > 0]
         bounds = [0, *starts, len(periods)]
@@ -241,7 +324,10 @@ def trend_lines(
                     line=dict(color=colour, width=3),
                     marker=dict(
                         size=11,
-                        symbol=[_QUALIFIER_SYMBOLS.get(str(q), "circle") for q in seg["qualifier"].fillna("exact")],
+                        symbol=[
+                            _QUALIFIER_SYMBOLS.get(str(q), "circle")
+                            for q in seg["qualifier"].astype(object).fillna("exact")
+                        ],
                         color=colour,
                         line=dict(color=colour if j else OUTLINE, width=2 if j else 1),
                     ),
@@ -253,6 +339,18 @@ def trend_lines(
                     hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
                 )
             )
+    if derived_x:
+        fig.add_trace(
+            go.Scatter(
+                x=derived_x,
+                y=derived_y,
+                name="Worked out by the dashboard",
+                mode="markers",
+                marker=dict(size=12, symbol=DERIVED_SYMBOL, color=OUTLINE, line=dict(color=OUTLINE, width=2)),
+                text=derived_text,
+                hovertemplate="%{x}: %{text}<extra></extra>",
+            )
+        )
     if breaks is not None and not breaks.empty:
         shown = breaks[breaks["period"].isin(periods)]
         for k, (period, group) in enumerate(shown.groupby("period", sort=False)):
@@ -271,7 +369,7 @@ def trend_lines(
         fig.update_layout(margin=dict(t=70), legend=dict(y=1.18))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
     fig.update_yaxes(rangemode="tozero")
-    fig.update_layout(showlegend=rows[series].nunique() > 1)
+    fig.update_layout(showlegend=rows["_series"].nunique() > 1 or bool(derived_x))
     return fig
 
 
@@ -292,7 +390,7 @@ def timeline(rows: pd.DataFrame) -> go.Figure:
     if rows.empty:
         return empty_figure("No dated events for this selection.")
     fig = new_figure(height=max(260, 44 * len(rows) + 80))
-    names = rows["measure"].astype(str).tolist()
+    names = distinct_labels(rows, "measure")
     # An open-ended period ("since the start of 2020") is a point at its start: no end is known.
     ends = rows["period_end"].fillna(rows["period_start"])
     span = ends - rows["period_start"]
@@ -323,7 +421,7 @@ def timeline(rows: pd.DataFrame) -> go.Figure:
         fig.add_trace(
             go.Scatter(
                 x=exact["period_start"],
-                y=exact["measure"].astype(str),
+                y=[n for n, is_loose in zip(names, loose, strict=True) if not is_loose],
                 mode="markers",
                 marker=dict(size=14, color=OKABE_ITO[0], line=dict(color=OUTLINE, width=1)),
                 name="Dated to the month",

@@ -1,34 +1,40 @@
-"""About the data: every dataset and its sources, the terms a board member needs, and the caveats."""
+"""About the data: every dataset and publication, the terms a board member needs, and the caveats."""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import html
 
 from components.glossary import glossary_list
-from components.tables import scrollable
+from components.page import as_at
+from components.tables import scrollable, source_link
 from data.formatting import group_sources
-from data.loader import get_store
+from data.loader import DataStore, get_store
+from data.queries import MIN_BASE_BY_UNIT, MIN_BASE_FOR_PERCENT
 
 dash.register_page(
     __name__,
     path="/about",
     name="About the data",
     title="About the data – SPR Board Dashboard",
-    description="Every dataset behind the dashboard, its sources, definitions and caveats.",
-    order=7,
+    description="Every dataset and publication behind the dashboard, its sources, definitions and caveats.",
+    order=8,
 )
 
-CAVEATS = (
+RULES = (
     "A blank in the paper is shown as 'Not stated', never as zero.",
-    "Figures the sources give as 'over' or 'nearly' keep those words (for example 'more than 360').",
-    "Numbers the dashboard worked out itself (a remainder, a count of named areas, a change in per "
-    "cent) are marked as derived or as our calculation.",
-    "Support disruptions were recorded differently from December 2019 (para 87), so the unit's "
-    "disruption counts are not compared with the year before.",
-    "National Prevent figures are revised in later releases, changed definitions in 2018/19, and come "
-    "from a new system from 2024/25.",
+    "Figures the sources give as 'over', 'in excess of', 'nearly' or 'an estimated' keep the source's own word "
+    "(for example 'over 360').",
+    "Numbers the dashboard worked out itself (a remainder, a count of named areas) are marked as worked out; "
+    "changes in per cent are marked as our calculation, and changes a paper states are marked as stated.",
+    "A change is given in per cent only between comparable periods, and only from an earlier figure large "
+    f"enough in its unit for a per cent to mean something: {MIN_BASE_FOR_PERCENT} of a count, "
+    + ", ".join(f"{v:,g} {u}" for u, v in MIN_BASE_BY_UNIT.items() if u in ("kg", "rounds"))
+    + ", £1m.",
+    "Where a later publication restates a figure, the later figure is shown, marked 'revised from' the earlier "
+    "one and its publication.",
     "Figures from news reports are used only where no official page gives them, and are marked as such.",
 )
 
@@ -44,8 +50,7 @@ def _sources_summary(sources: tuple[str, ...]) -> str:
     return "; ".join(parts)
 
 
-def datasets_table() -> html.Div:
-    store = get_store()
+def datasets_table(store: DataStore) -> html.Div:
     rows = []
     for info in store.catalogue.values():
         rows.append(
@@ -56,7 +61,7 @@ def datasets_table() -> html.Div:
                     html.Td(info.description),
                     html.Td(f"{info.rows:,}", className="text-end"),
                     html.Td(_sources_summary(info.sources)),
-                    html.Td(info.updated.strftime("%-d %b %Y")),
+                    html.Td(info.as_at.label),
                     html.Td(
                         [
                             html.A(
@@ -76,7 +81,7 @@ def datasets_table() -> html.Div:
                 ]
             )
         )
-    headers = ("Dataset", "Topic", "What it holds", "Rows", "Sources", "Last changed", "Download")
+    headers = ("Dataset", "Topic", "What it holds", "Rows", "Sources", "Figures as at", "Download")
     caption = f"{len(store.names)} datasets, {len(store.frame):,} figures"
     return scrollable(
         dbc.Table(
@@ -92,23 +97,84 @@ def datasets_table() -> html.Div:
     )
 
 
+def papers_table(store: DataStore) -> html.Div:
+    """The board papers, latest first: title, board and meeting, date (and how it is known), where to find it."""
+    papers = sorted((p for p in store.publications.values() if p.is_paper), key=lambda p: p.date.last_day, reverse=True)
+    body = [
+        html.Tr(
+            [
+                html.Th(p.title, scope="row"),
+                html.Td(f"{p.board}" + (f", {p.meeting}" if p.meeting else "")),
+                html.Td(
+                    [p.date.label, html.Br(), html.Span(p.date_note, className="small")]
+                    if p.date_note
+                    else p.date.label
+                ),
+                html.Td(source_link(p.link) if p.url else p.link),
+                html.Td(p.next_update or "Not stated"),
+            ]
+        )
+        for p in papers
+    ]
+    headers = ("Paper", "Board and meeting", "Date", "Where to find it", "Next update")
+    caption = f"{len(papers)} board paper{'s' if len(papers) != 1 else ''}"
+    return scrollable(
+        dbc.Table(
+            [html.Caption(caption), html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])), html.Tbody(body)],
+            striped=True,
+            className="data-table",
+        ),
+        "Board papers: " + caption,
+    )
+
+
+def breaks_list(store: DataStore) -> html.Ul:
+    """Where the data says figures are not comparable with the period before, in its own words."""
+    frame = store.frame
+    marked = frame[frame["series_break"] == "yes"]
+    items = [
+        f"{store.catalogue[str(d)].title}, {m} ({p}): {n}"
+        for d, m, p, n in pd.unique(
+            pd.Series(list(zip(marked["dataset"], marked["measure"], marked["period"], marked["note"], strict=True)))
+        )
+    ]
+    return html.Ul([html.Li(i) for i in items]) if items else html.P("No figure is marked as not comparable.")
+
+
 def layout(**_query: str) -> html.Div:
+    store = get_store()
+    public = sum(1 for p in store.publications.values() if not p.is_paper)
     return html.Div(
         [
             html.H1("About the data"),
+            as_at(store.frame, store),
             html.P(
                 "Every figure in this dashboard comes from a data file, and every row of those files "
-                "names its source: a paragraph of the Strategic Policing Requirement update to the "
-                "Strategic Policing and Crime Board (early 2021), or the web page of a public release.",
+                "names its source: a paragraph of a board paper, or the web page of a public release. "
+                "Each paper is one more publication in the data; the latest figure for each period is shown.",
                 className="lead",
             ),
-            html.H2("Datasets", className="h4"),
+            html.H2("Board papers", className="h4"),
+            papers_table(store),
+            html.P(
+                [
+                    f"Figures also come from {public} public releases, each named beside its figures. The full list, "
+                    "with dates, is at ",
+                    html.A("/api/v1/publications", href="/api/v1/publications"),
+                    ". ",
+                    html.A("Checks on the paper", href="/checks"),
+                    " sets each paper's figures against each other.",
+                ]
+            ),
+            html.H2("Datasets", className="h4 mt-4"),
             html.P("Open a dataset to see every figure with its source and notes, or download it."),
-            datasets_table(),
+            datasets_table(store),
             html.H2("Terms used", className="h4 mt-4"),
             glossary_list(),
-            html.H2("Caveats", className="h4 mt-4"),
-            html.Ul([html.Li(c) for c in CAVEATS]),
+            html.H2("How figures are shown", className="h4 mt-4"),
+            html.Ul([html.Li(c) for c in RULES]),
+            html.H2("Figures not comparable with the period before", className="h4 mt-4"),
+            breaks_list(store),
             html.H2("For analysts", className="h4 mt-4"),
             html.P(
                 [

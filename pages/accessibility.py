@@ -11,7 +11,7 @@ dash.register_page(
     name="Accessibility",
     title="Accessibility statement – SPR Board Dashboard",
     description="How accessible the SPR Board Dashboard is, how it was tested, and its known limitations.",
-    order=8,
+    order=9,
     nav=False,
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from components.page import as_at
 from components.tables import rows_table
 from data.loader import get_store
 
@@ -28,7 +29,7 @@ def layout(name: str | None = None, **_query: str) -> html.Div:
                 html.P(
                     [
                         "There is no dataset with that name. ",
-                        html.A("See all datasets", href="/"),
+                        html.A("See all datasets", href="/about"),
                         ".",
                     ]
                 ),
@@ -37,8 +38,9 @@ def layout(name: str | None = None, **_query: str) -> html.Div:
     frame = store.dataset(info.name)
     return html.Div(
         [
-            html.P(html.A("← All datasets", href="/"), className="mb-2"),
+            html.P(html.A("← All datasets", href="/about"), className="mb-2"),
             html.H1(info.title),
+            as_at(frame, store),
             html.P(info.description, className="lead"),
             html.P(
                 [

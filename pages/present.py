@@ -12,6 +12,7 @@ from dash import dcc, html
 from components.chart_card import source_line
 from components.facts import fact_list
 from components.page import safe_layout
+from components.tiles import tile_row
 from data.loader import get_store
 from data.queries import Filters
 from figures.theme import for_presenting
@@ -36,7 +37,7 @@ def slide_list(filters: Filters) -> list[tuple[str, object, object]]:
     for section in SECTIONS:
         charts = [c for c in section_charts(section, store, filters) if not c.is_empty]
         for n, chart in enumerate(charts, start=1):
-            slides.append((f"{section.SLUG}-{n}", section, chart))
+            slides.append((f"{section.slug}-{n}", section, chart))
     return slides
 
 
@@ -44,6 +45,7 @@ def slide_list(filters: Filters) -> list[tuple[str, object, object]]:
 def layout(slide: str | None = None, **query: str) -> html.Div:
     filters = Filters.from_query(query)
     search = filters.to_search()
+    store = get_store()
     slides = slide_list(filters)
     if not slides:
         return html.Div(
@@ -55,14 +57,22 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
         )
     ids = [s[0] for s in slides]
     # A section's name alone ("/present/venetic") opens its first slide.
-    index = ids.index(slide) if slide in ids else next((i for i, s in enumerate(slides) if slide == s[1].SLUG), 0)
+    index = ids.index(slide) if slide in ids else next((i for i, s in enumerate(slides) if slide == s[1].slug), 0)
     slide_id, section, chart = slides[index]
 
     def url(i: int) -> str:
         return f"/present/{ids[i]}{search}"
 
-    exit_url = f"/{section.SLUG}{search}"
-    if chart.facts or chart.figure is None:
+    exit_url = f"{section.path}{search}"
+    if chart.tiles or chart.points:
+        body = html.Div(
+            [
+                tile_row(list(chart.tiles)) if chart.tiles else None,
+                html.Ul([html.Li(p) for p in chart.points], className="presenter-points") if chart.points else None,
+            ],
+            className="presenter-facts presenter-summary",
+        )
+    elif chart.facts or chart.figure is None:
         body = html.Div(fact_list(chart.rows, show_category=chart.facts_by_category), className="presenter-facts")
     else:
         body = dcc.Graph(
@@ -76,12 +86,12 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
     caveats = [html.Li(c) for c in chart.caveats[:3]]
     if len(chart.caveats) > 3:
         more = len(chart.caveats) - 3
-        caveats.append(html.Li(f"{more} more {'caveat' if more == 1 else 'caveats'} on the page ({section.TITLE})."))
+        caveats.append(html.Li(f"{more} more {'caveat' if more == 1 else 'caveats'} on the page ({section.title})."))
     return html.Div(
         [
             html.Div(
                 [
-                    html.Span(f"{section.TITLE} · slide {index + 1} of {len(slides)}", className="presenter-where"),
+                    html.Span(f"{section.title} · slide {index + 1} of {len(slides)}", className="presenter-where"),
                     html.Span(
                         [
                             dcc.Link("← Previous", href=url(index - 1), className="presenter-button")
@@ -106,7 +116,12 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
                 body, className="presenter-body", tabIndex="0", **{"aria-label": f"{chart.title}. {chart.summary}"}
             ),
             html.Div(
-                [html.P(source_line(chart.rows), className="presenter-source"), html.Ul(caveats) if caveats else None],
+                [
+                    html.P(source_line(chart.rows, store.publications), className="presenter-source")
+                    if not chart.rows.empty
+                    else None,
+                    html.Ul(caveats) if caveats else None,
+                ],
                 className="presenter-foot",
             ),
             html.P(

@@ -8,52 +8,75 @@ from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import Filters, ordered_periods, text_equals
 from figures.chart import Chart, build_chart
-from figures.charts import category_bars, trend_lines
+from figures.charts import category_bars, period_bars, trend_lines
+from sections.base import Section, latest_rows, only, pick
 
-SLUG = "counter-terrorism"
-NAME = "Counter terrorism"
-TITLE = "Counter terrorism"
-INTRO = (
-    "The terrorism threat to the region and what Counter Terrorism Policing West Midlands did under the four "
-    "strands of the national CONTEST strategy: Pursue, Prevent, Protect and Prepare."
-)
-DESCRIPTION = "The terrorism threat picture and the region's results in Pursue, Prevent, Protect and Prepare."
-DATASETS = ("ct_threat", "ct_contest", "terrorism_arrests_gb")
+
+def _day(value) -> str:
+    return value.strftime("%-d %B %Y") if pd.notna(value) else ""
 
 
 def _threat_title(rows: pd.DataFrame) -> str:
-    level = rows[rows["measure"] == "UK terrorism threat level"]
-    if not level.empty:
-        return f"The UK threat level is {level.iloc[0]['value_text']}: an attack is highly likely"
-    return "The threat by ideology"
+    level = only(latest_rows(pick(rows, measure="UK terrorism threat level")))
+    if level is None:
+        return "The threat by ideology"
+    since = f" from {_day(level['period_start'])}" if pd.notna(level["period_start"]) else ""
+    return f"The UK terrorism threat level was {level['value_text']}{since}"
+
+
+def _values(rows: pd.DataFrame) -> list[str]:
+    return [
+        format_value(v, str(u), str(q), t)
+        for v, u, q, t in zip(rows["value"], rows["unit"], rows["qualifier"], rows["value_text"], strict=True)
+    ]
 
 
 def _pursue_title(rows: pd.DataFrame) -> str:
-    v = rows.set_index("measure")["value"]
-    if {"Arrests", "Convictions", "Recalls to prison"} <= set(v.index):
-        return f"{v['Arrests']:g} terrorism arrests led to {v['Convictions']:g} convictions and {v['Recalls to prison']:g} recalls to prison"
-    return "Pursue results"
+    """'1 Apr 2020 to 5 Dec 2020: 25 arrests, 9 convictions and 8 recalls to prison' (the latest period)."""
+    latest = latest_rows(rows)
+    parts = [
+        f"{value} {lower_first(str(m))}" if str(m) != "Arrests" else f"{value} arrests"
+        for m, value in zip(latest["measure"], _values(latest), strict=True)
+    ]
+    if not parts:
+        return "Pursue results"
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Pursue, {latest['period'].iloc[0]}: {listed}"
+
+
+def _pursue_figure(rows: pd.DataFrame):
+    if rows["period"].nunique() > 1:
+        return period_bars(rows, category="measure", horizontal=True)
+    return category_bars(rows, label="measure")
 
 
 def _gb_rows(rows: pd.DataFrame) -> pd.DataFrame:
     """Calendar-year arrest counts only, so the points are comparable."""
-    arrests = rows[rows["measure"] == "Terrorism-related arrests"]
-    calendar = arrests["period"].astype(str).str.fullmatch(r"\d{4}")
-    return arrests[calendar]
+    arrests = pick(rows, measure="Terrorism-related arrests")
+    return arrests[arrests["period"].astype(str).str.fullmatch(r"\d{4}")]
 
 
 def _gb_title(rows: pd.DataFrame) -> str:
-    periods = ordered_periods(rows)
-    v = rows.set_index("period")["value"]
-    first, last = v[periods[0]], v[periods[-1]]
+    """From the first to the last figure read from a source: a worked-out figure never starts a headline."""
+    read = rows[rows["derived"] != "yes"]
+    if read.empty:
+        return "Terrorism-related arrests in Great Britain"
+    periods = ordered_periods(read)
+    first = only(read[read["period"] == periods[0]])
+    last = only(read[read["period"] == periods[-1]])
+    if first is None or last is None:
+        return "Terrorism-related arrests in Great Britain"
     if len(periods) == 1:
-        return f"{first:g} terrorism-related arrests in Great Britain in {periods[0]}"
-    verb = "fell" if last < first else "rose" if last > first else "stayed level"
-    return f"Terrorism arrests in Great Britain {verb} from {first:g} in {periods[0]} to {last:g} in {periods[-1]}"
+        return f"{format_value(first['value'], 'arrests', first['qualifier'])} terrorism-related arrests in Great Britain in {periods[0]}"
+    verb = "fell" if last["value"] < first["value"] else "rose" if last["value"] > first["value"] else "stayed level"
+    return (
+        f"Terrorism-related arrests in Great Britain {verb} from {format_value(first['value'], 'arrests', 'exact')} "
+        f"in {periods[0]} to {format_value(last['value'], 'arrests', last['qualifier'])} in {periods[-1]}"
+    )
 
 
 def _prevent_title(rows: pd.DataFrame) -> str:
-    """'Prevent: more than 350 Prevent ambassadors; 27 Targeted Initiative Fund applications supported'."""
+    """'Prevent: over 350 Prevent ambassadors; 27 Targeted Initiative Fund applications supported'."""
     headline = ("Prevent ambassadors", "Targeted Initiative Fund applications supported")
     parts = [
         f"{format_value(v, str(u), str(q))} {lower_first(m)}"
@@ -64,29 +87,40 @@ def _prevent_title(rows: pd.DataFrame) -> str:
 
 
 def _plans_title(rows: pd.DataFrame) -> str:
-    b = rows.set_index("breakdown")["value"]
-    if {"Reviewed and updated", "Total"} <= set(b.index):
-        extra = (
-            f"; {b['Under national review']:g} more are under national review" if "Under national review" in b else ""
-        )
-        return f"{b['Reviewed and updated']:g} of {b['Total']:g} local counter terrorism plans have been reviewed and updated{extra}"
-    return "Major incident plan reviews"
+    latest = latest_rows(rows)
+    done, total = only(pick(latest, breakdown="Reviewed and updated")), only(pick(latest, breakdown="Total"))
+    if done is None or total is None:
+        return "Major incident plan reviews"
+    under = only(pick(latest, breakdown="Under national review"))
+    extra = (
+        f"; {format_value(under['value'], 'plans', under['qualifier'])} more under national review"
+        if under is not None
+        else ""
+    )
+    return (
+        f"{latest['period'].iloc[0]}: {format_value(done['value'], 'plans', done['qualifier'])} of "
+        f"{format_value(total['value'], 'plans', total['qualifier'])} local counter terrorism plans reviewed and updated{extra}"
+    )
 
 
 def _borders_title(rows: pd.DataFrame) -> str:
-    v = rows.set_index("measure")["value"]
-    if {"Passenger traffic", "Travel document fraud offences"} <= set(v.index):
-        return (
-            f"Passengers fell to about {v['Passenger traffic']:g}% of the year before, but travel document fraud "
-            f"stayed at {v['Travel document fraud offences']:g}%"
-        )
-    return "Borders"
+    latest = latest_rows(rows)
+    traffic, fraud = (
+        only(pick(latest, measure="Passenger traffic")),
+        only(pick(latest, measure="Travel document fraud offences")),
+    )
+    if traffic is None or fraud is None:
+        return "Borders"
+    return (
+        f"Passenger traffic fell to {format_value(traffic['value'], str(traffic['unit']), traffic['qualifier'])} of "
+        f"the year before, but travel document fraud offences stayed at {format_value(fraud['value'], str(fraud['unit']), fraud['qualifier'])}"
+    )
 
 
 def charts(store: DataStore, filters: Filters) -> list[Chart]:
     """Every chart of this section under ``filters``, in reading order."""
     contest = store.dataset("ct_contest")
-    out = [
+    return [
         build_chart(
             "ct-threat",
             store.dataset("ct_threat"),
@@ -94,20 +128,32 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             title=_threat_title,
             summary="How the paper rates the threat from each ideology.",
             facts=True,
+            caveats=lambda r: [n for n in pick(r, measure="UK terrorism threat level")["note"] if n],
             empty_title="The threat picture",
         ),
         build_chart(
             "ct-pursue",
-            contest[contest["category"] == "Pursue results"],
+            pick(contest, category="Pursue results"),
             filters,
             title=_pursue_title,
-            summary=lambda r: (
-                f"Pursue, {r['period'].iloc[0]}: "
-                + ", ".join(f"{lower_first(m)} {v:g}" for m, v in zip(r["measure"], r["value"], strict=True))
+            summary=lambda r: " ".join(
+                f"{p}: "
+                + ", ".join(f"{value} {lower_first(str(m))}" for m, value in zip(g["measure"], _values(g), strict=True))
                 + "."
+                for p, g in r.groupby("period", sort=False)
             ),
-            figure=lambda r: category_bars(r, label="measure"),
+            figure=_pursue_figure,
+            caveats=lambda r: list(dict.fromkeys(n for n in r["note"] if n)),
             empty_title="Pursue results",
+        ),
+        build_chart(
+            "ct-accreditation",
+            pick(contest, category="Pursue accreditation"),
+            filters,
+            title="Forensic standards: accreditation kept and sought",
+            summary="The counter terrorism unit's accreditation for gathering evidence, as the paper reports it.",
+            facts=True,
+            empty_title="Forensic accreditation",
         ),
         build_chart(
             "ct-gb-arrests",
@@ -116,12 +162,14 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             title=_gb_title,
             summary=lambda r: (
                 "For context, from Home Office and Counter Terrorism Policing releases: "
-                + "; ".join(f"{p} {v:g}" for p, v in zip(r["period"], r["value"], strict=True))
+                + "; ".join(
+                    f"{p} {format_value(v, 'arrests', q)}{' (worked out)' if d == 'yes' else ''}"
+                    for p, v, q, d in zip(r["period"], r["value"], r["qualifier"], r["derived"], strict=True)
+                )
                 + "."
             ),
             figure=lambda r: trend_lines(r, series="measure"),
-            caveats=lambda r: [n for n in r.loc[r["derived"] == "yes", "note"]],
-            empty_title="Terrorism arrests in Great Britain",
+            empty_title="Terrorism-related arrests in Great Britain",
             context=True,
         ),
         build_chart(
@@ -137,36 +185,46 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             "ct-protect",
             contest[text_equals(contest["strand"], "Protect")],
             filters,
-            title="Protect: service kept going through the pandemic, but less training was delivered",
+            title="Protect: what the paper says of service and training through the pandemic",
             summary="The paper gives no figures for Protect; these are its statements.",
             facts=True,
             empty_title="Protect",
         ),
         build_chart(
             "ct-prepare",
-            contest[contest["category"] == "Plan reviews"],
+            pick(contest, category="Plan reviews"),
             filters,
             title=_plans_title,
-            summary=lambda r: "; ".join(f"{b}: {v:g}" for b, v in zip(r["breakdown"], r["value"], strict=True)) + ".",
-            figure=lambda r: category_bars(r[r["breakdown"] != "Total"]),
-            caveats=lambda r: [n for n in r.loc[r["derived"] == "yes", "note"]],
+            summary=lambda r: (
+                "; ".join(f"{b}: {value}" for b, value in zip(r["breakdown"], _values(r), strict=True)) + "."
+            ),
+            figure=lambda r: category_bars(latest_rows(r)[latest_rows(r)["breakdown"] != "Total"]),
             empty_title="Prepare: major incident plan reviews",
         ),
         build_chart(
             "ct-borders",
-            contest[contest["category"] == "Borders"],
+            pick(contest, category="Borders"),
             filters,
             title=_borders_title,
             summary=lambda r: (
                 "During the pandemic, as a share of the year before: "
-                + "; ".join(
-                    f"{m} {format_value(v, str(u), str(q))}"
-                    for m, v, u, q in zip(r["measure"], r["value"], r["unit"], r["qualifier"], strict=True)
-                )
+                + "; ".join(f"{m} {value}" for m, value in zip(r["measure"], _values(r), strict=True))
                 + "."
             ),
             figure=lambda r: category_bars(r, label="measure"),
+            caveats=lambda r: list(dict.fromkeys(n for n in r["note"] if n)),
             empty_title="Borders",
         ),
     ]
-    return out
+
+
+SECTION = Section(
+    slug="counter-terrorism",
+    name="Counter terrorism",
+    title="Counter terrorism",
+    intro="The terrorism threat to the region and what Counter Terrorism Policing West Midlands did under the four "
+    "strands of the national CONTEST strategy: Pursue, Prevent, Protect and Prepare.",
+    description="The terrorism threat picture and the region's results in Pursue, Prevent, Protect and Prepare.",
+    datasets=("ct_threat", "ct_contest", "terrorism_arrests_gb"),
+    build=charts,
+)

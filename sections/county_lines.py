@@ -4,69 +4,85 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data import schema
 from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import Filters
 from figures.chart import Chart, build_chart
-from figures.charts import category_bars
-
-SLUG = "county-lines"
-NAME = "County lines"
-TITLE = "County lines"
-INTRO = (
-    "The County Lines Task Force, set up with Home Office money, targets the most harmful drug "
-    "lines across the region. Its results, and public figures for context."
-)
-DESCRIPTION = "The County Lines Task Force's arrests, young people safeguarded and lines closed."
-DATASETS = ("county_lines", "county_lines_context")
+from figures.charts import category_bars, period_bars
+from sections.base import Section, latest_rows, only, pick
 
 
 def _results_title(rows: pd.DataFrame) -> str:
+    latest = latest_rows(rows)
     parts = [
         f"{format_value(v, str(u), str(q))} {lower_first(m) if m != 'Arrested' else 'people arrested'}"
-        for m, v, u, q in zip(rows["measure"], rows["value"], rows["unit"], rows["qualifier"], strict=True)
+        for m, v, u, q in zip(latest["measure"], latest["value"], latest["unit"], latest["qualifier"], strict=True)
     ]
-    return f"The task force reports {', '.join(parts)} ({rows['period'].iloc[0]})"
+    return f"The task force reported {', '.join(parts)} ({latest['period'].iloc[0]})"
+
+
+def _results_summary(rows: pd.DataFrame) -> str:
+    words = sorted({str(q) for q in rows["qualifier"] if str(q) in schema.LOWER_BOUNDS})
+    if words and rows["qualifier"].astype(str).isin(schema.LOWER_BOUNDS).all():
+        said = " or ".join(f"'{w}'" for w in words)
+        return f"Each result is given as a lower bound ({said}); the bars show the stated figure and the labels keep the words."
+    return "The bars show the figures as stated; the labels keep any qualifier the source gives."
+
+
+def _results_caveats(rows: pd.DataFrame) -> list[str]:
+    out = []
+    if rows["qualifier"].astype(str).isin(schema.LOWER_BOUNDS).any():
+        out.append("A figure given as a lower bound is a minimum: the true count is higher than the bar shows.")
+    return out + list(dict.fromkeys(n for n in latest_rows(rows)["note"] if n))
+
+
+def _results_figure(rows: pd.DataFrame):
+    if rows["period"].nunique() > 1:
+        return period_bars(rows, category="measure", horizontal=True)
+    return category_bars(rows, label="measure")
 
 
 def _context_title(rows: pd.DataFrame, where: str) -> str:
-    figures, reports = len(rows), rows["period"].nunique()
-    return f"{where}: {figures} figure{'s' if figures != 1 else ''} from {reports} dated report{'s' if reports != 1 else ''}"
+    """'West Midlands operations: 24 figures from 8 public sources' (sources are publications, not periods)."""
+    figures, sources = len(rows), rows["publication"].nunique()
+    return f"{where}: {figures} figure{'s' if figures != 1 else ''} from {sources} public source{'s' if sources != 1 else ''}"
+
+
+def _funding_title(rows: pd.DataFrame) -> str:
+    row = only(latest_rows(rows))
+    if row is None:
+        return "Funding"
+    return f"{row['measure']}: {format_value(row['value'], str(row['unit']), str(row['qualifier']))} ({row['period']})"
 
 
 def charts(store: DataStore, filters: Filters) -> list[Chart]:
     """Every chart of this section under ``filters``, in reading order."""
     cl = store.dataset("county_lines")
     context = store.dataset("county_lines_context")
-    results = cl[cl["category"] == "Results"]
-    out = [
+    return [
         build_chart(
             "cl-results",
-            results,
+            pick(cl, category="Results"),
             filters,
             title=_results_title,
-            summary=lambda r: (
-                "The paper gives each result as a lower bound ('over' or 'in excess of'); the bars "
-                "show the stated figure and the labels keep the words."
-            ),
-            figure=lambda r: category_bars(r, label="measure"),
-            caveats=["Each figure is a minimum: the true count is higher than the bar shows."],
+            summary=_results_summary,
+            figure=_results_figure,
+            caveats=_results_caveats,
             empty_title="The task force's results",
         ),
         build_chart(
             "cl-funding",
-            cl[cl["category"] == "Funding"],
+            pick(cl, category="Funding"),
             filters,
-            title=lambda r: (
-                f"The Home Office gave {format_value(r['value'].iloc[0], 'GBP million', str(r['qualifier'].iloc[0]))} to set up the task force ({r['period'].iloc[0]})"
-            ),
-            summary="Funding allocated to West Midlands Police to target the most harmful lines across the region.",
+            title=_funding_title,
+            summary=lambda r: " ".join(dict.fromkeys(n for n in r["note"] if n)),
             facts=True,
             empty_title="Funding",
         ),
         build_chart(
             "cl-context-wm",
-            context[context["category"] == "West Midlands"],
+            pick(context, category="West Midlands"),
             filters,
             title=lambda r: _context_title(r, "West Midlands operations"),
             summary="Dated results of local operations and weeks of action, from public sources other than the "
@@ -78,7 +94,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "cl-context-national",
-            context[context["category"] == "National programme"],
+            pick(context, category="National programme"),
             filters,
             title=lambda r: _context_title(r, "The national County Lines Programme"),
             summary="Running totals and windows reported for England and Wales, from public sources other than the "
@@ -88,4 +104,15 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             context=True,
         ),
     ]
-    return out
+
+
+SECTION = Section(
+    slug="county-lines",
+    name="County lines",
+    title="County lines",
+    intro="The County Lines Task Force, set up with Home Office money, targets the most harmful drug "
+    "lines across the region. Its results, and public figures for context.",
+    description="The County Lines Task Force's arrests, young people safeguarded and lines closed.",
+    datasets=("county_lines", "county_lines_context"),
+    build=charts,
+)

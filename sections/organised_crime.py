@@ -1,25 +1,19 @@
-"""Serious and organised crime: the regional unit's year-on-year outcomes, disruptions, teams and budget."""
+"""Serious and organised crime: the regional unit's outcomes year on year, its disruptions, teams,
+budget and inspections."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from data.formatting import format_value
+from data.formatting import format_value, lower_first
 from data.loader import DataStore
-from data.queries import Filters, compare_latest, describe_change, ordered_periods, percent_text
+from data.queries import Filters, changes_by_series, describe_change, ordered_periods, percent_text
 from figures.chart import Chart, build_chart
-from figures.charts import category_bars, label_room, period_bars
+from figures.charts import category_bars, period_bars
+from sections.base import Section, latest_rows, only, pick
 
-SLUG = "organised-crime"
-NAME = "Organised crime"
-TITLE = "Serious and organised crime"
-INTRO = (
-    "What the West Midlands Regional Organised Crime Unit (ROCUWM) achieved in its latest 12 months "
-    "compared with the year before, how its teams are loaded, and how it is funded."
-)
-DESCRIPTION = "The regional organised crime unit's outcomes year on year, its teams and its budget."
-DATASETS = ("rocu_outcomes", "rocu_disruptions", "rocu_explanations", "rocu_capabilities", "rocu_funding")
 JUSTICE = ("Arrested", "Charged", "Convicted")
+DRUGS = ("Cocaine seized", "Heroin seized", "Other Class A seized", "Other Class B seized")
 #: The table's measure names as the subject of a sentence ("People arrested fell 27%").
 PLAIN_LABELS = {
     "Arrested": "People arrested",
@@ -27,27 +21,30 @@ PLAIN_LABELS = {
     "Convicted": "People convicted",
     "Safeguarded": "People safeguarded",
 }
-NOW = "At the paper's date"
-YEAR_EARLIER = "Same point a year earlier"
-DRUGS = ("Cocaine seized", "Heroin seized", "Other Class A seized", "Other Class B seized")
+#: The outcomes table: every category of the dataset but the paper's statements of change.
+STATED = "Stated changes"
 
 
-def compare_title(rows: pd.DataFrame, measures: tuple[str, ...] | None = None) -> str:
-    """The finding of a period comparison: the largest change, and how the rest moved.
+def outcomes_table(store: DataStore) -> pd.DataFrame:
+    """The unit's year-on-year outcomes table, chosen by what the rows are (not by their source)."""
+    rows = store.dataset("rocu_outcomes")
+    return rows[rows["category"] != STATED]
 
-    Measures in one chart share a unit, so "largest" is the biggest rise or fall in that unit.
-    """
-    table = rows[rows["source"] != "para 89"]
-    measures = measures or tuple(dict.fromkeys(table["measure"]))
-    changes = [
-        compare_latest(table[table["measure"] == m], label=PLAIN_LABELS.get(m, m))
-        for m in measures
-        if m in set(table["measure"])
-    ]
+
+def plain_label(row: pd.Series) -> str:
+    """A series' name as the subject of a sentence: 'People arrested', 'Pursue disruptions'."""
+    if row["category"] == "Disruptions by strand" and row["strand"]:
+        return f"{row['strand']} disruptions"
+    return PLAIN_LABELS.get(str(row["measure"]), str(row["measure"]))
+
+
+def compare_title(rows: pd.DataFrame) -> str:
+    """The finding of a period comparison: the largest change in the chart's own unit (the most kg, the
+    most people), and how the rest moved."""
+    changes = changes_by_series(rows, plain_label)
     if not changes:
         return ""
     with_pct = [c for c in changes if c.percent is not None]
-    # Lead with the largest change in the chart's own unit (the most kg, the most people).
     lead = max(with_pct, key=lambda c: abs(c.after - c.before)) if with_pct else changes[0]
     title = describe_change(lead)
     others = [c for c in changes if c is not lead and c.direction in ("up", "down")]
@@ -57,32 +54,44 @@ def compare_title(rows: pd.DataFrame, measures: tuple[str, ...] | None = None) -
 
 
 def compare_summary(rows: pd.DataFrame) -> str:
-    table = rows[rows["source"] != "para 89"]
-    periods = ordered_periods(table)
+    """Every period's figure of each series, and its latest change."""
+    periods = ordered_periods(rows)
     if len(periods) < 2:
         return f"Figures for {periods[0]}." if periods else ""
     parts = []
-    for m in dict.fromkeys(table["measure"]):
-        c = compare_latest(table[table["measure"] == m], label=PLAIN_LABELS.get(m, m))
-        pct = percent_text(c)
-        parts.append(
-            f"{c.label}: {format_value(c.before, c.unit, 'exact')} then {format_value(c.after, c.unit, c.qualifier)}"
-            + (f" ({pct})" if pct else "")
+    for c, (_, sub) in zip(
+        changes_by_series(rows, plain_label),
+        rows.groupby(["measure", "breakdown", "force", "strand"], sort=False, dropna=False, observed=True),
+        strict=True,
+    ):
+        ordered = sub.set_index("period").reindex([p for p in periods if p in set(sub["period"])])
+        values = ", then ".join(
+            format_value(v, str(u), str(q))
+            for v, u, q in zip(ordered["value"], ordered["unit"], ordered["qualifier"], strict=True)
         )
-    return f"{periods[-2]} compared with {periods[-1]}. " + "; ".join(parts) + "."
+        pct = percent_text(c)
+        parts.append(f"{c.label}: {values}" + (f" ({pct})" if pct else ""))
+    span = (
+        f"{periods[0]} to {periods[-1]}, {len(periods)} periods"
+        if len(periods) > 2
+        else f"{periods[0]} compared with {periods[-1]}"
+    )
+    return f"{span}. " + "; ".join(parts) + "."
 
 
-def _break_caveats(rows: pd.DataFrame) -> list[str]:
-    return list(dict.fromkeys(rows.loc[rows["series_break"] == "yes", "note"]))
+def _notes(rows: pd.DataFrame) -> list[str]:
+    """The notes of the chart's latest rows: the caveats the data itself carries."""
+    return list(dict.fromkeys(n for n in latest_rows(rows)["note"] if n))
 
 
 def _disruptions_title(rows: pd.DataFrame) -> str:
     latest = ordered_periods(rows)[-1]
     now = rows[rows["period"] == latest].sort_values("value", ascending=False)
     top = now.iloc[0]
+    what = f"{format_value(top['value'], 'disruptions', top['qualifier'])} disruptions in {latest}"
     if len(now) == 1:
-        return f"{top['strand']}: {format_value(top['value'], 'disruptions', top['qualifier'])} disruptions in {latest}"
-    return f"{top['strand']} is the largest strand: {format_value(top['value'], 'disruptions', top['qualifier'])} disruptions in {latest}"
+        return f"{top['strand'] or top['measure']}: {what}"
+    return f"{top['strand'] or top['measure']} was the largest strand: {what}"
 
 
 def _disruptions_summary(rows: pd.DataFrame) -> str:
@@ -93,97 +102,184 @@ def _disruptions_summary(rows: pd.DataFrame) -> str:
             period
             + ": "
             + ", ".join(
-                f"{s} {format_value(v, 'disruptions', 'exact')}"
-                for s, v in zip(sub["strand"], sub["value"], strict=True)
+                f"{s or m} {format_value(v, 'disruptions', q)}"
+                for s, m, v, q in zip(sub["strand"], sub["measure"], sub["value"], sub["qualifier"], strict=True)
             )
         )
+    changes = [c for c in changes_by_series(rows, plain_label) if c.percent is not None]
     text = ". ".join(parts) + "."
-    if (rows["series_break"] == "yes").any():
-        text += " No change is given: support disruptions were recorded differently in the later year."
+    if changes:
+        text += " Changes on the period before: " + "; ".join(f"{c.label} {percent_text(c)}" for c in changes) + "."
     return text
 
 
+def _stated_changes(rows: pd.DataFrame) -> pd.DataFrame:
+    return pick(rows, measure="Change on previous 12 months")
+
+
+def _counts(rows: pd.DataFrame) -> pd.DataFrame:
+    return pick(rows, measure="SOC disruptions")
+
+
 def _lead_support_title(rows: pd.DataFrame) -> str:
-    counts = rows[rows["measure"] == "SOC disruptions"].set_index("breakdown")["value"]
-    changes = rows[rows["measure"] == "Change on previous 12 months"].set_index("breakdown")["value"]
-    parts = []
-    if "ROCUWM lead" in counts:
-        lead = f"Lead disruptions: {format_value(counts['ROCUWM lead'], 'disruptions', 'exact')}"
-        if "ROCUWM lead" in changes:
-            lead = f"Lead disruptions rose {changes['ROCUWM lead']:g}% to {format_value(counts['ROCUWM lead'], 'disruptions', 'exact')}"
-        parts.append(lead)
-    if "ROCUWM support" in counts:
-        parts.append("support fell, but because recording changed")
-    return "; ".join(parts) if parts else "Lead and support disruptions"
+    counts = latest_rows(_counts(rows))
+    if counts.empty:
+        return "Lead and support disruptions"
+    parts = [
+        f"{lower_first(str(b).replace('ROCUWM ', ''))} {format_value(v, 'disruptions', q)}"
+        for b, v, q in zip(counts["breakdown"], counts["value"], counts["qualifier"], strict=True)
+    ]
+    return f"In {counts['period'].iloc[0]} the unit's disruptions: " + ", ".join(parts)
 
 
 def _lead_support_figure(rows: pd.DataFrame):
-    """Counts as bars, the paper's stated changes in the labels, and the para 87 caveat on the chart."""
-    counts = rows[rows["measure"] == "SOC disruptions"]
-    changes = rows[rows["measure"] == "Change on previous 12 months"].set_index("breakdown")["value"]
-    fig = category_bars(counts, label="breakdown", horizontal=True)
-    if not fig.data:
-        return fig
-    bar = fig.data[0]
-    bar.text = [
-        f"{text} ({format_value(changes[b], 'percent change', 'exact')})" if b in changes.index else text
-        for text, b in zip(bar.text, bar.y, strict=True)
-    ]
-    if "ROCUWM support" in list(bar.y) and (counts["series_break"] == "yes").any():
-        # Under the bars, from the left edge of the plot: the support figure is not like for like.
-        fig.add_annotation(
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            yshift=-8,
-            xanchor="left",
-            yanchor="top",
-            text="Support: recording<br>changed (para 87)",
-            showarrow=False,
-            font=dict(size=12),
-        )
-    fig.update_layout(margin=dict(r=label_room(bar.text), b=55))
+    """Counts as bars, one group per period, with the paper's stated changes in the labels."""
+    counts = _counts(rows)
+    stated = _stated_changes(rows)
+    fig = period_bars(counts, category="breakdown", horizontal=True)
+    said = {
+        (b, p): format_value(v, "percent change", q)
+        for b, p, v, q in zip(stated["breakdown"], stated["period"], stated["value"], stated["qualifier"], strict=True)
+        if v == v
+    }
+    for trace in fig.data:
+        if getattr(trace, "y", None) is None:
+            continue
+        trace.text = [
+            f"{text} (stated {said[(b, trace.name)]})" if (b, trace.name) in said else text
+            for text, b in zip(trace.text, trace.y, strict=True)
+        ]
     return fig
 
 
 def _lead_support_summary(rows: pd.DataFrame) -> str:
-    counts = rows[rows["measure"] == "SOC disruptions"].set_index("breakdown")
-    changes = rows[rows["measure"] == "Change on previous 12 months"].set_index("breakdown")
+    counts = _counts(rows)
+    stated = _stated_changes(rows)
     parts = []
-    for who in counts.index:
-        text = f"{who}: {format_value(counts.loc[who, 'value'], 'disruptions', 'exact')} disruptions"
-        if who in changes.index:
-            text += f", a stated change of {format_value(changes.loc[who, 'value'], 'percent change', 'exact')} on the year before"
-        parts.append(text)
-    return f"{counts['period'].iloc[0]}. " + "; ".join(parts) + "."
-
-
-def _socu_title(rows: pd.DataFrame) -> str:
-    totals = rows[(rows["measure"] == "SOCU investigations") & (rows["breakdown"] == "Total")].set_index("period")[
-        "value"
-    ]
-    if {NOW, YEAR_EARLIER} <= set(totals.index):
-        now, before = totals[NOW], totals[YEAR_EARLIER]
-        verb = "rose" if now > before else "fell" if now < before else "stayed"
-        return f"The serious organised crime caseload {verb} to {now:g} investigations, from {before:g} a year earlier"
-    return "Serious organised crime unit caseload"
+    for period in ordered_periods(counts):
+        sub = counts[counts["period"] == period]
+        said = stated[stated["period"] == period].set_index("breakdown")["value"]
+        words = []
+        for b, v, q in zip(sub["breakdown"], sub["value"], sub["qualifier"], strict=True):
+            text = f"{b} {format_value(v, 'disruptions', q)}"
+            if b in said.index and len(said[[b]]) == 1:
+                text += f" (a change of {format_value(said[b], 'percent change', 'exact')} on the 12 months before, as stated in the paper)"
+            words.append(text)
+        parts.append(f"{period}: " + "; ".join(words))
+    return ". ".join(parts) + "."
 
 
 def _socu_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows[rows["category"] == "SOCU"]
+    return pick(rows, measure="SOCU investigations")
+
+
+def _socu_title(rows: pd.DataFrame) -> str:
+    totals = pick(_socu_rows(rows), breakdown="Total")
+    changes = changes_by_series(totals, lambda r: "The serious organised crime caseload")
+    if len(changes) == 1 and changes[0].before is not None:
+        c = changes[0]
+        verb = {"up": "rose", "down": "fell", "same": "stayed"}.get(c.direction, "was")
+        return (
+            f"The serious organised crime caseload {verb} to {format_value(c.after, c.unit, c.qualifier)} investigations "
+            f"{lower_first(c.after_period)}, from {format_value(c.before, c.unit, 'exact')} {lower_first(c.before_period)}"
+        )
+    return "Serious organised crime unit caseload"
+
+
+def _socu_figure(rows: pd.DataFrame):
+    latest = latest_rows(_socu_rows(rows))
+    return category_bars(latest[latest["breakdown"] != ""])
+
+
+def _socu_summary(rows: pd.DataFrame) -> str:
+    latest = latest_rows(_socu_rows(rows))
+    if latest.empty:
+        return ""
+    phases = "; ".join(
+        f"{b} {format_value(v, 'investigations', q)}"
+        for b, v, q in zip(latest["breakdown"], latest["value"], latest["qualifier"], strict=True)
+        if b and b != "Total"
+    )
+    total = only(pick(latest, breakdown="Total"))
+    whole = (
+        f"{format_value(total['value'], 'investigations', total['qualifier'])} in all: " if total is not None else ""
+    )
+    return f"Investigations by phase, {lower_first(latest['period'].iloc[0])}: {whole}{phases}. Those linked to Operation Venetic overlap the phases."
+
+
+def _socu_caveats(rows: pd.DataFrame) -> list[str]:
+    """Other figures the paper gives about the caseload, such as expected arrests, with their qualifiers."""
+    others = rows[rows["measure"] != "SOCU investigations"]
+    return [
+        f"{m} ({p}, {src}): {format_value(v, str(u), str(q))}. {n}".strip()
+        for m, p, src, v, u, q, n in zip(
+            others["measure"],
+            others["period"],
+            others["source"],
+            others["value"],
+            others["unit"],
+            others["qualifier"],
+            others["note"],
+            strict=True,
+        )
+    ]
+
+
+def _drug_caveats(rows: pd.DataFrame, stated: pd.DataFrame) -> list[str]:
+    """The paper's own statement of the rise in cocaine seized, beside the chart of the figures."""
+    out = []
+    for _, s in stated.iterrows():
+        cocaine = pick(rows, measure="Cocaine seized")
+        periods = ordered_periods(cocaine)
+        if s["period"] in periods and periods.index(s["period"]) > 0:
+            now = only(cocaine[cocaine["period"] == s["period"]])
+            before = only(cocaine[cocaine["period"] == periods[periods.index(s["period"]) - 1]])
+            if now is not None and before is not None:
+                diff = format_value(round(float(now["value"]) - float(before["value"]), 6), "kg", "exact")
+                out.append(
+                    f"The paper states {format_value(s['value'], str(s['unit']), str(s['qualifier']))} more cocaine "
+                    f"than the year before ({s['source']}); its table gives {diff} more {'(our calculation)'}."
+                )
+    return out
+
+
+def _budget_title(rows: pd.DataFrame) -> str:
+    latest = latest_rows(rows)
+    total = only(pick(latest, breakdown="Total"))
+    parts = latest[latest["breakdown"] != "Total"]
+    if total is None or parts.empty:
+        return "The unit's budget"
+    words = " and ".join(
+        f"{format_value(v, str(u), str(q))} from {lower_first(b)}"
+        for b, v, u, q in zip(parts["breakdown"], parts["value"], parts["unit"], parts["qualifier"], strict=True)
+    )
+    return f"The {total['period']} budget of {format_value(total['value'], str(total['unit']), str(total['qualifier']))}: {words}"
 
 
 def charts(store: DataStore, filters: Filters) -> list[Chart]:
     """Every chart of this section under ``filters``, in reading order."""
-    outcomes = store.dataset("rocu_outcomes")
-    table = outcomes[outcomes["source"] == "para 88"]
+    table = outcomes_table(store)
+    stated_rise = pick(store.dataset("rocu_outcomes"), category=STATED)
+    disruptions = store.dataset("rocu_disruptions")
     caps = store.dataset("rocu_capabilities")
+    funding = store.dataset("rocu_funding")
 
     def measures(names: tuple[str, ...]) -> pd.DataFrame:
         return table[table["measure"].isin(names)]
 
-    out = [
+    def compare(key: str, names: tuple[str, ...], empty: str, caveats=_notes) -> Chart:
+        return build_chart(
+            key,
+            measures(names),
+            filters,
+            title=compare_title,
+            summary=compare_summary,
+            figure=lambda r: period_bars(r, order=names),
+            caveats=caveats,
+            empty_title=empty,
+        )
+
+    return [
         build_chart(
             "rocu-disruptions",
             table[table["category"] == "Disruptions by strand"],
@@ -191,103 +287,56 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             title=_disruptions_title,
             summary=_disruptions_summary,
             figure=lambda r: period_bars(r, category="strand"),
-            caveats=_break_caveats,
+            caveats=_notes,
             empty_title="Disruptions by strand",
         ),
         build_chart(
             "rocu-lead-support",
-            store.dataset("rocu_disruptions"),
+            disruptions[disruptions["measure"].isin(["SOC disruptions", "Change on previous 12 months"])],
             filters,
             title=_lead_support_title,
             summary=_lead_support_summary,
             figure=_lead_support_figure,
-            caveats=[
-                "The paper puts the fall in support disruptions down to a change in how support activity "
-                "is recorded, not a fall in activity (para 87).",
-                "The paper says 'the last 12 months'; the dashboard takes this as the para 88 period.",
-            ],
+            caveats=_notes,
             empty_title="Lead and support disruptions",
+        ),
+        build_chart(
+            "rocu-threats",
+            pick(disruptions, category="Threats disrupted"),
+            filters,
+            title="The threats the unit disrupted most",
+            summary="How the paper ranks the threats and crime types the unit disrupted.",
+            facts=True,
+            empty_title="The threats the unit disrupted most",
         ),
         build_chart(
             "rocu-reasons",
             store.dataset("rocu_explanations"),
             filters,
             title="What the paper says lies behind the changes",
-            summary="The board paper's own explanations. Where it gives none, the dashboard does not guess.",
+            summary="The paper's own explanations. Where it gives none, the dashboard does not guess.",
             facts=True,
             empty_title="What the paper says lies behind the changes",
         ),
-        build_chart(
-            "rocu-justice",
-            measures(JUSTICE),
-            filters,
-            title=lambda r: compare_title(r, JUSTICE),
-            summary=compare_summary,
-            figure=lambda r: period_bars(r, order=JUSTICE),
-            empty_title="Arrests, charges and convictions",
-        ),
-        build_chart(
-            "rocu-sentences",
-            measures(("Years sentenced",)),
-            filters,
-            title=compare_title,
-            summary=compare_summary,
-            figure=period_bars,
-            empty_title="Years sentenced",
-        ),
-        build_chart(
+        compare("rocu-justice", JUSTICE, "Arrests, charges and convictions"),
+        compare("rocu-sentences", ("Years sentenced",), "Years sentenced"),
+        compare(
             "rocu-drugs",
-            measures(DRUGS),
-            filters,
-            title=lambda r: compare_title(r, DRUGS),
-            summary=compare_summary,
-            figure=lambda r: period_bars(r, order=DRUGS),
-            empty_title="Drugs seized",
+            DRUGS,
+            "Drugs seized",
+            caveats=lambda r: [*_notes(r), *_drug_caveats(r, stated_rise)],
         ),
-        build_chart(
-            "rocu-firearms",
-            measures(("Firearms seized",)),
-            filters,
-            title=compare_title,
-            summary=compare_summary,
-            figure=period_bars,
-            empty_title="Firearms seized",
-        ),
-        build_chart(
-            "rocu-ammunition",
-            measures(("Ammunition seized",)),
-            filters,
-            title=compare_title,
-            summary=compare_summary,
-            figure=period_bars,
-            empty_title="Ammunition seized",
-        ),
-        build_chart(
-            "rocu-safeguarding",
-            measures(("Safeguarded",)),
-            filters,
-            title=compare_title,
-            summary=compare_summary,
-            figure=period_bars,
-            empty_title="People safeguarded",
-        ),
+        compare("rocu-firearms", ("Firearms seized",), "Firearms seized"),
+        compare("rocu-ammunition", ("Ammunition seized",), "Ammunition seized"),
+        compare("rocu-safeguarding", ("Safeguarded",), "People safeguarded"),
         build_chart(
             "rocu-socu",
-            _socu_rows(caps),
+            pick(caps, category="SOCU"),
             filters,
             title=_socu_title,
-            summary=lambda r: (
-                "Investigations by phase at the time of the paper: "
-                + "; ".join(
-                    f"{b} {v:g}"
-                    for b, v, p in zip(r["breakdown"], r["value"], r["period"], strict=True)
-                    if b and p == "At the paper's date"
-                )
-                + ". Those linked to Operation Venetic overlap the phases."
-            ),
-            figure=lambda r: category_bars(
-                r[(r["measure"] == "SOCU investigations") & (r["period"] == "At the paper's date")]
-            ),
+            summary=_socu_summary,
+            figure=_socu_figure,
+            caveats=_socu_caveats,
             empty_title="Serious organised crime unit caseload",
         ),
         build_chart(
@@ -303,25 +352,56 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "rocu-budget",
-            store.dataset("rocu_funding"),
+            pick(funding, category="Budget"),
             filters,
-            title=lambda r: _budget_title(r),
+            title=_budget_title,
             summary=lambda r: (
                 "; ".join(
-                    f"{b}: {format_value(v, 'GBP million', q)}"
-                    for b, v, q in zip(r["breakdown"], r["value"], r["qualifier"], strict=True)
+                    f"{b}: {format_value(v, str(u), q)} ({p})"
+                    for b, v, u, q, p in zip(
+                        r["breakdown"], r["value"], r["unit"], r["qualifier"], r["period"], strict=True
+                    )
                 )
                 + "."
             ),
-            figure=lambda r: category_bars(r, horizontal=True),
+            figure=lambda r: category_bars(latest_rows(r), horizontal=True),
             empty_title="The unit's budget",
         ),
+        build_chart(
+            "rocu-finance",
+            pick(funding, category="Finance statements"),
+            filters,
+            title="Spending, overtime and grants: what the paper says",
+            summary="The paper's statements on the unit's spending against its budget, its costs and its funding.",
+            facts=True,
+            empty_title="Spending, overtime and grants",
+        ),
+        build_chart(
+            "rocu-inspections",
+            store.dataset("rocu_inspections"),
+            filters,
+            title="What inspections and reviews found",
+            summary="Inspections and reviews of the unit's work, as the paper reports them.",
+            facts=True,
+            empty_title="Inspections and reviews",
+        ),
     ]
-    return out
 
 
-def _budget_title(rows: pd.DataFrame) -> str:
-    b = rows.set_index("breakdown")["value"]
-    if {"Total", "Regional PCCs", "Home Office grants"} <= set(b.index):
-        return f"The regional PCCs fund £{b['Regional PCCs']:g}m of the £{b['Total']:g}m budget for 2020/21; Home Office grants £{b['Home Office grants']:g}m"
-    return "The unit's budget"
+SECTION = Section(
+    slug="organised-crime",
+    name="Organised crime",
+    title="Serious and organised crime",
+    intro="What the West Midlands Regional Organised Crime Unit (ROCUWM) did in each 12 months the papers "
+    "report, compared with the period before; how its teams are loaded, how it is funded and what inspections found.",
+    description="The regional organised crime unit's outcomes year on year, its teams, budget and inspections.",
+    datasets=(
+        "rocu_outcomes",
+        "rocu_disruptions",
+        "rocu_explanations",
+        "rocu_capabilities",
+        "rocu_funding",
+        "rocu_inspections",
+    ),
+    build=charts,
+)

@@ -8,17 +8,16 @@ from data.loader import DataStore
 from data.queries import Filters
 from figures.chart import Chart, build_chart
 from figures.charts import timeline
-from sections.common import page_rows
+from sections.base import Section, page_rows
 
-SLUG = "public-order"
-NAME = "Public order"
-TITLE = "Public order"
-INTRO = (
-    "How West Midlands Police kept its public order capability through the pandemic, the events it policed "
-    "during the pandemic, and what it is planning for."
-)
-DESCRIPTION = "Public order training, deployments and planning, including for the Birmingham Commonwealth Games."
 DATASETS = ("public_order",)
+#: Categories of statements about what lies ahead.
+OUTLOOK = ("Forthcoming events", "Commonwealth Games 2022")
+
+
+def _as_at(rows: pd.DataFrame) -> str:
+    """'at January 2021': the periods of undated statements, which are as at their publication."""
+    return "; ".join(dict.fromkeys(str(p)[:1].lower() + str(p)[1:] for p in rows["period"]))
 
 
 def _timeline_title(rows) -> str:
@@ -36,6 +35,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
     rows = page_rows(store, DATASETS)
     dated = rows[rows["period_start"].notna()]
     undated = rows[rows["period_start"].isna()]
+    ahead = undated["category"].astype(str).isin(OUTLOOK)
     out = [
         build_chart(
             "po-timeline",
@@ -49,12 +49,33 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "po-outlook",
-            undated,
+            undated[ahead],
             filters,
-            title="The outlook: protests and mutual aid likely, the Games threat assessed as low",
-            summary="Statements in the paper about what lies ahead, without dates.",
+            title=lambda r: f"The outlook, {_as_at(r)}",
+            summary="Statements in the paper about what lies ahead, without dates of their own.",
             facts=True,
             empty_title="The outlook",
         ),
+        build_chart(
+            "po-feedback",
+            undated[~ahead],
+            filters,
+            title=lambda r: f"Feedback and other statements, {_as_at(r)}",
+            summary="What the paper says of how events were policed, without dates of their own.",
+            facts=True,
+            empty_title="Feedback and other statements",
+        ),
     ]
     return out
+
+
+SECTION = Section(
+    slug="public-order",
+    name="Public order",
+    title="Public order",
+    intro="How West Midlands Police kept its public order capability through the pandemic, the events it policed "
+    "during the pandemic, and what it is planning for.",
+    description="Public order training, deployments and planning, including for the Birmingham Commonwealth Games.",
+    datasets=DATASETS,
+    build=charts,
+)

@@ -9,22 +9,19 @@ from data.loader import DataStore
 from data.queries import ALL, Filters, ordered_periods, text_equals
 from figures.chart import Chart, build_chart
 from figures.charts import trend_lines
+from sections.base import Section, only, pick
 
-SLUG = "referral-trends"
-NAME = "Referral trends"
-TITLE = "Prevent referral trends"
-INTRO = (
-    "Prevent is the part of the CONTEST strategy that supports people at risk of being drawn into terrorism. "
-    "These are the national figures, published each year by the Home Office, with the changes to how they "
-    "are counted marked."
-)
-DESCRIPTION = "Referrals to Prevent in England and Wales since 2015/16, by sector, concern and Channel outcome."
-DATASETS = ("prevent_referrals",)
 EW = "England and Wales"
 CHANNEL = ("Discussed at a Channel panel", "Adopted as a Channel case", "Received Channel support")
 
 
 def _series_title(rows: pd.DataFrame, what: str) -> str:
+    if rows["period"].duplicated().any():
+        # More than one series: the headline is the whole count where there is one.
+        whole = pick(rows, breakdown="All")
+        if whole.empty or whole["period"].duplicated().any():
+            return what
+        rows = whole
     periods = ordered_periods(rows)
     v = rows.set_index("period")
     first, last = v.loc[periods[0]], v.loc[periods[-1]]
@@ -82,9 +79,27 @@ def _top_title(rows: pd.DataFrame, what: str) -> str:
 
 def _channel_title(rows: pd.DataFrame) -> str:
     latest = ordered_periods(rows)[-1]
-    now = rows[rows["period"] == latest].set_index("measure")["value"]
-    parts = [f"{now[m]:,.0f} {lower_first(m)}" for m in CHANNEL if m in now.index]
-    return f"In {latest}: " + "; ".join(parts)
+    now = rows[rows["period"] == latest]
+    parts = [
+        f"{format_value(row['value'], str(row['unit']), str(row['qualifier']))} {lower_first(m)}"
+        for m in CHANNEL
+        if (row := only(pick(now, measure=m))) is not None
+    ]
+    return f"In {latest}: " + "; ".join(parts) if parts else "Channel panels and cases"
+
+
+def _region_title(rows: pd.DataFrame) -> str:
+    """Which years have public West Midlands counts, and which only a rank."""
+    counts = ordered_periods(rows[rows["unit"].astype(str) == "referrals"])
+    ranks = ordered_periods(rows[rows["unit"].astype(str) == "rank"])
+    text = (
+        f"Public West Midlands counts were found for {', '.join(counts)} only"
+        if counts
+        else "No public West Midlands counts were found"
+    )
+    if ranks:
+        text += f"; for {', '.join(ranks)}, only the region's rank"
+    return text
 
 
 def _breaks(breaks: pd.DataFrame, *words: str) -> pd.DataFrame:
@@ -105,8 +120,8 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
     """Every chart of this section under ``filters``, in reading order."""
     prevent = store.dataset("prevent_referrals")
     breaks = prevent[prevent["category"] == "Series breaks"]
-    paper = store.dataset("ct_contest")
-    para_38 = paper[paper["source"] == "para 38"]
+    # The paper's own statement on referrals, chosen by what it is (not by its paragraph).
+    paper_says = pick(store.dataset("ct_contest"), category="Prevent referrals")
     total = _series(prevent, "Referrals")
     # Every year of the national series on the axis, so a year with no public figure shows as a gap.
     axis = ordered_periods(total) if filters.period == ALL else None
@@ -170,7 +185,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             "ref-region",
             prevent[text_equals(prevent["force"], "West Midlands region")],
             filters,
-            title=lambda r: f"West Midlands figures are public for {', '.join(ordered_periods(r))} only",
+            title=_region_title,
             summary="Regional counts after 2015/16 and force-level counts were not found in public releases.",
             facts=True,
             empty_title="The West Midlands region",
@@ -178,15 +193,29 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "ref-paper",
-            para_38,
+            paper_says,
             filters,
-            title=lambda r: f"What the paper says ({r['period'].iloc[0]}): {lower_first(r['value_text'].iloc[0])}",
-            summary=lambda r: (
-                f"The board paper states this without counts ({r['source'].iloc[0]}), and links it "
-                "to the pandemic keeping teachers, who make many referrals, apart from pupils."
+            title=lambda r: (
+                f"What the paper says ({only(r)['period']}): {lower_first(only(r)['value_text'])}"
+                if only(r) is not None
+                else "What the paper says about referrals"
             ),
+            summary=lambda r: " ".join(dict.fromkeys(n for n in r["note"] if n)) or "The board paper's own statement.",
             facts=True,
             empty_title="What the paper says",
         ),
     ]
     return out
+
+
+SECTION = Section(
+    slug="referral-trends",
+    name="Referral trends",
+    title="Prevent referral trends",
+    intro="Prevent is the part of the CONTEST strategy that supports people at risk of being drawn into terrorism. "
+    "These are the national figures, published each year by the Home Office, with the changes to how they "
+    "are counted marked.",
+    description="Referrals to Prevent in England and Wales since 2015/16, by sector, concern and Channel outcome.",
+    datasets=("prevent_referrals",),
+    build=charts,
+)

@@ -9,111 +9,137 @@ from data.loader import DataStore
 from data.queries import Filters, ordered_periods
 from figures.chart import Chart, build_chart
 from figures.charts import category_bars, stacked_bars, trend_lines
+from sections.base import Section, latest_rows, only, pick
 
-SLUG = "venetic"
-NAME = "Operation Venetic"
-TITLE = "Operation Venetic (EncroChat)"
-INTRO = (
-    "The UK-wide operation that followed the take-down of EncroChat, an encrypted phone network used by "
-    "criminals: what the regional unit achieved, and national figures for context."
-)
-DESCRIPTION = "Arrests, charges and seizures from the EncroChat take-down in the West Midlands region."
-DATASETS = ("operation_venetic", "venetic_context")
 PARTS = ("ROCUWM lead", "ROCUWM support")
 OTHER_SOURCES = "From public sources other than the board paper, for context."
 
 
+def _value(row: pd.Series | None) -> str:
+    return (
+        format_value(row["value"], str(row["unit"]), str(row["qualifier"]), row["value_text"])
+        if row is not None
+        else ""
+    )
+
+
 def _outcomes_title(rows: pd.DataFrame) -> str:
-    totals = rows[rows["breakdown"] == "Total"].set_index("measure")
-    lead = rows[rows["breakdown"] == "ROCUWM lead"].set_index("measure")
-    if {"Arrested", "Cocaine seized"} <= set(totals.index) and "Arrested" in lead.index:
-        return (
-            f"{format_value(totals.loc['Arrested', 'value'], 'people', 'exact')} people arrested and "
-            f"{format_value(totals.loc['Cocaine seized', 'value'], 'kg', 'exact')} of cocaine seized; "
-            f"the regional unit led on {format_value(lead.loc['Arrested', 'value'], 'people', 'exact')} of the arrests"
-        )
-    return "Results led and supported by the regional unit"
+    latest = latest_rows(rows)
+    arrested = only(pick(latest, measure="Arrested", breakdown="Total"))
+    cocaine = only(pick(latest, measure="Cocaine seized", breakdown="Total"))
+    led = only(pick(latest, measure="Arrested", breakdown="ROCUWM lead"))
+    if arrested is None or cocaine is None or led is None:
+        return "Results led and supported by the regional unit"
+    return (
+        f"{latest['period'].iloc[0]}: {_value(arrested)} people arrested and {_value(cocaine)} of cocaine seized; "
+        f"the regional unit led on {_value(led)} of the arrests"
+    )
 
 
 def _outcomes_summary(rows: pd.DataFrame) -> str:
     parts = []
-    for m in dict.fromkeys(rows["measure"]):
-        sub = rows[rows["measure"] == m].set_index("breakdown")
-        words = [
-            f"{b.replace('ROCUWM ', '')} {format_value(sub.loc[b, 'value'], str(sub.loc[b, 'unit']), str(sub.loc[b, 'qualifier']))}"
-            for b in (*PARTS, "Total")
-            if b in sub.index
-        ]
-        parts.append(f"{m}: " + ", ".join(words))
+    for period in ordered_periods(rows):
+        at = rows[rows["period"] == period]
+        for m in dict.fromkeys(at["measure"]):
+            sub = at[at["measure"] == m]
+            words = [
+                f"{str(b).replace('ROCUWM ', '')} {_value(only(pick(sub, breakdown=b)))}"
+                for b in (*PARTS, "Total")
+                if only(pick(sub, breakdown=b)) is not None
+            ]
+            parts.append(f"{m} ({period}): " + ", ".join(words))
     return "; ".join(parts) + ". A blank in the paper's table is shown as not stated."
 
 
+def _outcomes_caveats(rows: pd.DataFrame) -> list[str]:
+    out = ["Bars show each result's split between work the unit led and work it supported; the labels are the counts."]
+    if (rows["qualifier"] == "not stated").any():
+        blanks = ", ".join(
+            dict.fromkeys(
+                f"{m} ({b})"
+                for m, b in zip(
+                    *[rows.loc[rows["qualifier"] == "not stated", c] for c in ("measure", "breakdown")], strict=True
+                )
+            )
+        )
+        out.append(f"Not stated in the source, so shown as not stated, not zero: {blanks}.")
+    return out
+
+
 def _handles_title(rows: pd.DataFrame) -> str:
-    b = rows.set_index("breakdown")["value"]
-    first = rows.iloc[0]
-    if first["breakdown"] in b.index:
-        return f"{b.iloc[0]:g} EncroChat handles were identified in the region"
-    return "EncroChat handles"
+    first = only(pick(latest_rows(rows), breakdown="Identified in the region"))
+    if first is None:
+        return "EncroChat handles"
+    return f"{_value(first)} EncroChat handles identified in the region ({first['period']})"
 
 
 def _uk_title(rows: pd.DataFrame) -> str:
-    arrests = rows[rows["measure"] == "Arrested"]
-    if arrests.empty:
+    arrests = pick(rows, measure="Arrested")
+    last = only(latest_rows(arrests))
+    if last is None:
         return "Operation Venetic across the UK"
-    latest = ordered_periods(arrests)[-1]
-    last = arrests[arrests["period"] == latest].iloc[0]
-    return f"Across the UK, {format_value(last['value'], str(last['unit']), str(last['qualifier']))} people had been arrested by {last['period'].removeprefix('To ')}"
+    return f"Across the UK, {_value(last)} people had been arrested by {last['period_end']:%-d %B %Y}"
+
+
+def _is_region(force: str) -> bool:
+    return force.endswith(" region")
 
 
 def _regions_title(rows: pd.DataFrame) -> str:
-    arrests = rows[rows["measure"] == "Arrested"].sort_values("value", ascending=False)
+    """Ranked among regions only: a force is not like for like with a region."""
+    arrests = rows[rows["force"].astype(str).map(_is_region)].sort_values("value", ascending=False)
     if arrests.empty:
         return "Regional results at the reveal"
+    when = f"By {arrests['period_end'].max():%-d %B %Y}"
     if len(arrests) == 1:
-        only = arrests.iloc[0]
-        return f"By {_as_of(arrests)} {only['force']} had made {only['value']:g} arrests"
-    wm = arrests[arrests["force"] == "West Midlands region"]
+        only_row = arrests.iloc[0]
+        return f"{when} the {only_row['force']} had made {_value(only_row)} arrests"
+    wm = arrests[arrests["force"].astype(str) == "West Midlands region"]
     if wm.empty:
-        return f"By {_as_of(arrests)} {arrests.iloc[0]['force']} had made the most arrests of the areas shown"
-    rank = list(arrests["force"]).index("West Midlands region") + 1
-    return f"By {_as_of(arrests)} the West Midlands region had made {wm.iloc[0]['value']:g} arrests, {_ordinal(rank)} of {len(arrests)} areas reported"
-
-
-def _as_of(rows: pd.DataFrame) -> str:
-    """The latest end date of the rows, in words ('2 July 2020')."""
-    return rows["period_end"].max().strftime("%-d %B %Y")
+        return f"{when} {arrests.iloc[0]['force']} had made the most arrests of the {len(arrests)} regions reported"
+    rank = list(arrests["force"].astype(str)).index("West Midlands region") + 1
+    place = "the most" if rank == 1 else f"the {_ordinal(rank)} most"
+    return f"{when} the West Midlands region had made {_value(wm.iloc[0])} arrests, {place} of the {len(arrests)} regions reported"
 
 
 def _ordinal(n: int) -> str:
-    return {1: "the most", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh"}.get(n, f"{n}th")
+    return {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh"}.get(n, f"{n}th")
+
+
+def _left_out(rows: pd.DataFrame) -> list[str]:
+    forces = sorted({f for f in rows["force"].astype(str) if not _is_region(f)})
+    if not forces:
+        return []
+    return [
+        f"Figures for a single force ({', '.join(forces)}) are left out of this chart: a force is part of a region."
+    ]
 
 
 def charts(store: DataStore, filters: Filters) -> list[Chart]:
     """Every chart of this section under ``filters``, in reading order."""
     venetic = store.dataset("operation_venetic")
     context = store.dataset("venetic_context")
-    uk = context[context["force"] == "United Kingdom"]
-    regions = context[context["force"] != "United Kingdom"]
-    out = [
+    uk = context[context["force"].astype(str) == "United Kingdom"]
+    regions = pick(context[context["force"].astype(str) != "United Kingdom"], measure="Arrested")
+    return [
         build_chart(
             "venetic-outcomes",
-            venetic[venetic["category"] == "Outcomes"],
+            pick(venetic, category="Outcomes"),
             filters,
             title=_outcomes_title,
             summary=_outcomes_summary,
             figure=lambda r: stacked_bars(r, PARTS, as_share=True),
-            caveats=[
-                "Bars show each result's split between work the unit led and work it supported; the labels are the counts.",
-                "Cannabis seized in support of others is blank in the paper, so it is shown as not stated, not zero.",
-            ],
+            caveats=_outcomes_caveats,
             empty_title="Results led and supported by the regional unit",
         ),
         build_chart(
             "venetic-cash",
-            venetic[venetic["category"] == "Cash"],
+            pick(venetic, category="Cash"),
             filters,
             title=lambda r: (
-                f"{format_value(r['value'].iloc[0], 'GBP million', str(r['qualifier'].iloc[0])).capitalize()} in cash seized"
+                f"{_value(only(latest_rows(r))).capitalize()} in cash seized ({latest_rows(r)['period'].iloc[0]})"
+                if only(latest_rows(r)) is not None
+                else "Cash seized"
             ),
             summary="The paper says some of this money may be available to reinvest in the unit's future capabilities.",
             facts=True,
@@ -121,12 +147,13 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "venetic-handles",
-            venetic[venetic["category"] == "Handles"],
+            pick(venetic, category="Handles"),
             filters,
             title=_handles_title,
-            summary=lambda r: "; ".join(f"{b}: {v:g}" for b, v in zip(r["breakdown"], r["value"], strict=True)) + ".",
-            figure=lambda r: category_bars(r),
-            caveats=lambda r: [n for n in r.loc[r["derived"] == "yes", "note"]],
+            summary=lambda r: (
+                "; ".join(f"{b}: {_value(row)}" for b, (_, row) in zip(r["breakdown"], r.iterrows(), strict=True)) + "."
+            ),
+            figure=lambda r: category_bars(latest_rows(r)),
             empty_title="EncroChat handles",
         ),
         build_chart(
@@ -138,40 +165,52 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
                 OTHER_SOURCES
                 + " "
                 + "; ".join(
-                    f"{m} {format_value(v, str(u), str(q))} ({p})"
-                    for m, v, u, q, p in zip(
-                        r["measure"], r["value"], r["unit"], r["qualifier"], r["period"], strict=True
-                    )
+                    f"{m} {_value(row)} ({row['period']})"
+                    for m, (_, row) in zip(r["measure"], r.iterrows(), strict=True)
                 )
                 + "."
             ),
             figure=lambda r: trend_lines(r, series="measure"),
             caveats=[
                 "National totals for all UK law enforcement, not the West Midlands; each point is a running total.",
-                "An open triangle marks a figure given only as 'more than'.",
+                "An open triangle marks a figure given only as a lower bound ('over', 'more than').",
             ],
             empty_title="Operation Venetic across the UK",
             context=True,
         ),
         build_chart(
             "venetic-regions",
-            regions[regions["measure"] == "Arrested"],
+            regions,
             filters,
             title=_regions_title,
             summary=lambda r: (
                 OTHER_SOURCES
-                + f" Arrests reported by {_as_of(r)}: "
-                + "; ".join(f"{f} {v:g}" for f, v in zip(r["force"], r["value"], strict=True))
+                + " Arrests reported: "
+                + "; ".join(
+                    f"{f} {_value(row)} ({row['period']})" for f, (_, row) in zip(r["force"], r.iterrows(), strict=True)
+                )
                 + "."
             ),
-            figure=lambda r: category_bars(r.sort_values("value", ascending=False), label="force"),
-            caveats=[
+            figure=lambda r: category_bars(
+                r[r["force"].astype(str).map(_is_region)].sort_values("value", ascending=False), label="force"
+            ),
+            caveats=lambda r: [
                 "Figures reported at the time by each region, mostly through local news; not a league table.",
-                "Greater Manchester Police is a force within the North West region, so its arrests are part of "
-                "the North West's.",
+                *_left_out(r),
             ],
             empty_title="Regional results at the reveal",
             context=True,
         ),
     ]
-    return out
+
+
+SECTION = Section(
+    slug="venetic",
+    name="Operation Venetic",
+    title="Operation Venetic (EncroChat)",
+    intro="The UK-wide operation that followed the take-down of EncroChat, an encrypted phone network used by "
+    "criminals: what the regional unit achieved, and national figures for context.",
+    description="Arrests, charges and seizures from the EncroChat take-down in the West Midlands region.",
+    datasets=("operation_venetic", "venetic_context"),
+    build=charts,
+)

@@ -1,8 +1,9 @@
-"""Shared fixtures: the real data, a Flask test client, and builders of small data folders."""
+"""Shared fixtures: the one data folder every test uses, a Flask test client, and builders of small data folders."""
 
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,9 +12,13 @@ import pandas as pd
 import pytest
 
 from data import schema
-from data.loader import DEFAULT_DATA_DIR, DataStore, load_store
+from data.loader import DataStore, load_store
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The one data fixture: a frozen copy of the 2021 data (tests/data/README.md). The app, the servers
+#: the tests start and every loader call read it, never data/tables.
+DATA_DIR = ROOT / "tests" / "data" / "spr_2021"
+os.environ["SPR_DATA_DIR"] = str(DATA_DIR)
 
 #: Every dashboard page and its heading.
 PAGES = {
@@ -61,16 +66,16 @@ def browser():
 
 @pytest.fixture(scope="session")
 def store() -> DataStore:
-    """The shipped data, loaded and validated once."""
-    return load_store(DEFAULT_DATA_DIR)
+    """The test data, loaded and validated once."""
+    return load_store(DATA_DIR)
 
 
 @pytest.fixture(scope="session")
 def dash_app():
-    """The app as gunicorn would import it (built from the shipped data)."""
-    import app as app_module
+    """The app as gunicorn builds it (``wsgi``), on the test data."""
+    import app
 
-    return app_module.app
+    return app.create_app()
 
 
 @pytest.fixture()
@@ -80,9 +85,9 @@ def client(dash_app):
 
 @pytest.fixture()
 def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of the shipped data folder."""
+    """A writable copy of the test data folder."""
     target = tmp_path / "tables"
-    shutil.copytree(DEFAULT_DATA_DIR, target)
+    shutil.copytree(DATA_DIR, target)
     return target
 
 
@@ -101,6 +106,7 @@ GOOD_ROW = {
     "qualifier": "exact",
     "derived": "no",
     "series_break": "",
+    "publication": "paper-1",
     "source": "para 88",
     "source_type": "paper",
     "note": "",
@@ -114,18 +120,55 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerows(rows)
 
 
+#: The publications of a folder built by ``make_folder``: two board papers a year apart and a release.
+PUBLICATIONS = [
+    {
+        "id": "paper-1",
+        "title": "Sample paper",
+        "short_title": "Sample paper",
+        "publisher": "A force",
+        "board": "A board",
+        "meeting": "Item 1",
+        "date": "2021-01",
+        "link": "Board papers",
+    },
+    {
+        "id": "paper-2",
+        "title": "Sample paper",
+        "short_title": "Sample paper",
+        "publisher": "A force",
+        "board": "A board",
+        "meeting": "Item 2",
+        "date": "2022-01-18",
+        "link": "Board papers",
+    },
+    {
+        "id": "release-1",
+        "title": "A public release",
+        "short_title": "Release",
+        "publisher": "A department",
+        "date": "2021-03-31",
+        "link": "https://example.org/release",
+    },
+]
+
+
 @pytest.fixture()
 def make_folder(tmp_path: Path) -> Callable[..., Path]:
-    """Build a one-dataset folder 'sample' from row dicts (defaults: GOOD_ROW)."""
+    """Build a one-dataset folder 'sample' from row dicts (defaults: GOOD_ROW), with ``PUBLICATIONS``
+    (or the ``publications`` given)."""
 
-    def build(rows: list[dict] | None = None, name: str = "sample") -> Path:
+    def build(rows: list[dict] | None = None, name: str = "sample", publications: list[dict] | None = None) -> Path:
         folder = tmp_path / "folder"
         folder.mkdir(exist_ok=True)
         write_csv(
             folder / schema.CATALOGUE_FILE,
             list(schema.CATALOGUE_COLUMN_NAMES),
-            [[name, "Sample", "Serious and organised crime", "A small test dataset.", "2021-01-31"]],
+            [[name, "Sample", "Serious and organised crime", "A small test dataset."]],
         )
+        pubs = PUBLICATIONS if publications is None else publications
+        pub_header = list(schema.PUBLICATION_COLUMN_NAMES)
+        write_csv(folder / schema.PUBLICATIONS_FILE, pub_header, [[p.get(c, "") for c in pub_header] for p in pubs])
         rows = rows if rows is not None else [GOOD_ROW]
         header = list(schema.COLUMN_NAMES)
         write_csv(folder / f"{name}.csv", header, [[r.get(c, "") for c in header] for r in rows])

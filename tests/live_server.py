@@ -31,7 +31,7 @@ def start_gunicorn(port: int, env: dict[str, str] | None = None, workers: int = 
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
-        "app:server",
+        "wsgi:server",
     ]
     # The server's output goes to a file: an unread pipe fills up and blocks the server.
     log = tempfile.NamedTemporaryFile("w+", prefix="spr-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115

@@ -129,5 +129,7 @@ def test_api_serves_the_reloaded_data(client, make_folder):
         loader.get_store(make_folder())
         body = client.get("/api/v1/datasets").get_json()
         assert [d["name"] for d in body["datasets"]] == ["sample"]
+        (sample,) = body["datasets"]
+        assert (sample["updated"], sample["as_at"], sample["publications"]) == ("2021-01-31", "2021-01", ["paper-1"])
     finally:
         loader.reset_store()

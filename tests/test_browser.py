@@ -200,9 +200,9 @@ def test_meeting_mode_by_keyboard(page, base_url, store):
     from sections import SECTIONS
 
     slides = [
-        (f"{s.SLUG}-{n}", c.title)
+        (f"{s.slug}-{n}", c.title)
         for s in SECTIONS
-        for n, c in enumerate((c for c in s.charts(store, Filters()) if not c.is_empty), start=1)
+        for n, c in enumerate((c for c in s.build(store, Filters()) if not c.is_empty), start=1)
     ]
     ids = [i for i, _ in slides]
     titles = dict(slides)

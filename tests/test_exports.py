@@ -46,10 +46,11 @@ def test_a_table_image_grows_with_its_rows(export_client, store):
 def test_svg_has_title_source_and_caveat_drawn_in(export_client):
     svg = export_client.get(JUSTICE + ".svg").get_data(as_text=True)
     assert svg.lstrip().startswith("<svg") and 'width="1600"' in svg and 'height="900"' in svg
-    assert "People arrested fell 27% to 560" in svg
-    assert "SPR update to the board, para 88" in svg
+    assert "People arrested fell 27% (our calculation) to 560" in svg
+    assert "SPR update to the board, January 2021, para 88" in svg
     disruptions = export_client.get("/export/chart/organised-crime/rocu-disruptions.svg").get_data(as_text=True)
-    assert "Caveat: Includes support disruptions" in disruptions
+    assert "Caveat: Lead and support together." in disruptions
+    assert "Caveat: Check on the paper (paras 86, 88)" in disruptions
 
 
 def test_pdf_image(export_client):
@@ -66,8 +67,8 @@ def test_csv_carries_metadata_then_the_filtered_rows(export_client):
     preamble = lines[:CSV_PREAMBLE_LINES]
     assert all(line.startswith("# ") for line in preamble)
     assert preamble[0].startswith("# Title: Pursue")
-    assert preamble[1] == "# Source: SPR update to the board, para 88"
-    assert "recording changed" in preamble[2]
+    assert preamble[1] == "# Source: SPR update to the board, January 2021, para 88"
+    assert "support activity is recorded changed (para 87)" in preamble[2]
     assert preamble[3] == "# Filters: period: all; strand: Pursue; force or area: all"
     assert "/export/chart/organised-crime/rocu-disruptions.csv?strand=Pursue" in preamble[4]
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[CSV_PREAMBLE_LINES:]))))
@@ -92,7 +93,7 @@ def test_xlsx_values_equal_the_data_and_metadata_sheet(export_client, store):
     blank = next(r for r in records if r["measure"] == "Cannabis seized" and r["breakdown"] == "ROCUWM support")
     assert blank["value"] is None and blank["qualifier"] == "not stated"
     about = {row[0].value: row[1].value for row in wb["About"].iter_rows()}
-    assert about["Source"] == "SPR update to the board, para 98"
+    assert about["Source"] == "SPR update to the board, January 2021, para 98"
     assert "not stated" in about["Caveats"]
     assert about["Filters"] == "period: all; strand: all; force or area: all"
     assert about["Exported"]
@@ -100,19 +101,20 @@ def test_xlsx_values_equal_the_data_and_metadata_sheet(export_client, store):
 
 def test_no_exported_cell_is_a_live_formula(export_client, dash_app, monkeypatch):
     """Even text planted with a formula in the data comes out as text."""
+    import dataclasses
+
+    import sections
     import sections.organised_crime as oc
 
-    original = oc.charts
-
     def planted(store, filters):
-        out = original(store, filters)
+        out = oc.charts(store, filters)
         for chart in out:
             chart.rows = chart.rows.copy()
             chart.rows["note"] = '=HYPERLINK("http://x.example","click")'
             chart.caveats = ["@SUM(A1)"]
         return out
 
-    monkeypatch.setattr(oc, "charts", planted)
+    monkeypatch.setitem(sections.BY_SLUG, "organised-crime", dataclasses.replace(oc.SECTION, build=planted))
     wb = load_workbook(io.BytesIO(export_client.get(JUSTICE + ".xlsx").data))
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():
@@ -172,7 +174,7 @@ def test_export_time_limit(export_client, monkeypatch):
 
 
 def expected_slides(store, filters: Filters, sections=SECTIONS) -> list[list[str]]:
-    return [[c.title for c in s.charts(store, filters) if not c.is_empty] for s in sections]
+    return [[c.title for c in s.build(store, filters) if not c.is_empty] for s in sections]
 
 
 def test_pptx_board_pack_for_one_page(export_client, store):
@@ -180,7 +182,7 @@ def test_pptx_board_pack_for_one_page(export_client, store):
     assert res.status_code == 200
     prs = Presentation(io.BytesIO(res.data))
     slides = list(prs.slides)
-    (titles,) = expected_slides(store, Filters(strand="Pursue"), [s for s in SECTIONS if s.SLUG == "organised-crime"])
+    (titles,) = expected_slides(store, Filters(strand="Pursue"), [s for s in SECTIONS if s.slug == "organised-crime"])
     assert len(slides) == 1 + 1 + len(titles)  # title slide, section divider, one per chart
     cover = " ".join(sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
     assert "Strategic Policing and Crime Board" in cover and "strand: Pursue" in cover
@@ -200,7 +202,7 @@ def test_pptx_board_pack_for_one_page(export_client, store):
         assert picture.top + picture.height <= footer.top
     for slide in chart_slides:
         texts = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
-        assert "Source: SPR update to the board, para" in texts
+        assert "Source: SPR update to the board, January 2021, para" in texts
         assert any(sh.shape_type == 13 for sh in slide.shapes)  # a picture
         assert slide.has_notes_slide and "[para" in slide.notes_slide.notes_text_frame.text
 
@@ -208,8 +210,9 @@ def test_pptx_board_pack_for_one_page(export_client, store):
 def test_whole_dashboard_pack_follows_the_paper_order(export_client, store):
     prs = Presentation(io.BytesIO(export_client.get("/export/pack.pptx?section=all").data))
     titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
-    dividers = [t for t in titles if t in {s.TITLE for s in SECTIONS}]
+    dividers = [t for t in titles if t in {s.title for s in SECTIONS}]
     assert dividers == [
+        "Overview",
         "Counter terrorism",
         "Public order",
         "Serious and organised crime",
@@ -224,9 +227,9 @@ def test_whole_dashboard_pack_follows_the_paper_order(export_client, store):
 def test_pdf_board_pack(export_client, store):
     res = export_client.get("/export/pack.pdf?section=county-lines")
     reader = PdfReader(io.BytesIO(res.data))
-    (titles,) = expected_slides(store, Filters(), [s for s in SECTIONS if s.SLUG == "county-lines"])
+    (titles,) = expected_slides(store, Filters(), [s for s in SECTIONS if s.slug == "county-lines"])
     assert len(reader.pages) == 1 + 1 + len(titles)
     text = "\n".join(p.extract_text() for p in reader.pages)
-    assert "more than 360" in text
-    assert "Source: SPR update to the board, para 100" in text
+    assert "over 360" in text
+    assert "Source: SPR update to the board, January 2021, para 100" in text
     assert "Strategic Policing and Crime Board" in text

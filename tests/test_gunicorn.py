@@ -85,7 +85,7 @@ def test_runs_with_the_project_gunicorn_conf(tmp_path):
     port = free_port()
     env = {**__import__("os").environ, "SPR_PORT": str(port), "SPR_WORKERS": "2"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:server"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -109,7 +109,7 @@ def test_preloaded_server_refuses_invalid_data(data_copy):
     (data_copy / "rocu_funding.csv").write_text("")
     env = {**os.environ, "SPR_PORT": str(free_port()), "SPR_WORKERS": "1", "SPR_DATA_DIR": str(data_copy)}
     proc = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:server"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -84,7 +84,12 @@ def test_filter_bar_shows_the_url_state(dash_app):
     assert by_id(tree, filter_ids.PERIOD_ID).value == "Dec 2019 to Nov 2020"
     assert by_id(tree, filter_ids.FORCE_ID).value == "all"
     periods = [o["value"] for o in by_id(tree, filter_ids.PERIOD_ID).options]
-    assert periods[:3] == ["all", "Dec 2018 to Nov 2019", "Dec 2019 to Nov 2020"]
+    assert periods[0] == "all"
+    # In time order, by the day each period ends: the year to November 2019, then January 2020, ...
+    assert (
+        periods.index("Dec 2018 to Nov 2019") < periods.index("At January 2020") < periods.index("Dec 2019 to Nov 2020")
+    )
+    assert periods.index("Dec 2019 to Nov 2020") < periods.index("At January 2021") < periods.index("2021/22")
 
 
 def test_unknown_url_value_stays_selected_and_is_explained(dash_app):
@@ -114,24 +119,39 @@ def test_organised_crime_charts_hold_the_paper_figures(dash_app):
     assert [t.name for t in justice.data] == ["Dec 2018 to Nov 2019", "Dec 2019 to Nov 2020"]
     assert [list(t.y) for t in justice.data] == [[765, 336, 211], [560, 209, 174]]
     titles = [c.children for c in walk(tree) if type(c).__name__ == "H2"]
-    assert "Cocaine seized rose more than six-fold to 626.81 kg" in " ".join(titles)
+    assert "Cocaine seized rose more than six-fold (our calculation) to 626.81 kg" in " ".join(titles)
 
 
-def test_no_percent_change_across_the_recording_break(dash_app):
+def test_strand_changes_are_given_with_the_recording_note_as_a_caveat_not_a_break(dash_app):
+    """Para 87 explains the fall in support disruptions only; the strand table is compared (para 90 does so
+    itself), every change marked as ours, and the recording change stands beside it as a caveat."""
     tree = page_layout(dash_app, "/organised-crime")()
     summary = by_id(tree, "rocu-disruptions-summary").children
-    assert "No change is given" in summary
-    assert "%" not in summary
+    assert "Prevent disruptions ▼ down 49% (our calculation)" in summary
+    card = by_id(tree, "rocu-disruptions")
+    words = " ".join(texts(card))
+    assert "the way support activity is recorded changed (para 87)" in words
+    assert "Check on the paper (paras 86, 88)" in words and "1,141" in words and "1,142" in words
+
+
+def test_support_disruptions_are_not_compared_across_the_recording_change(dash_app):
+    tree = page_layout(dash_app, "/")()
+    words = " ".join(texts(tree))
+    assert "▼ down 36% on the period before (as stated in the paper)" in words
+    assert "not comparable with the year before" in words
 
 
 def test_overview_tiles_and_what_changed(dash_app):
     tree = page_layout(dash_app, "/")()
     words = " ".join(texts(tree))
-    assert "Cocaine seized rose more than six-fold to 626.81 kg" in words
-    assert "more than 360" in words
+    assert "Cocaine seized rose more than six-fold (our calculation) to 626.81 kg" in words
+    assert "over 360" in words
     assert "nearly £7m" in words
-    assert "▼ down 27%" in words  # arrests 765 -> 560
-    assert "recording changed" in words
+    assert "▼ down 27% (our calculation)" in words  # arrests 765 -> 560
+    assert "▲ up 43% on the period before (as stated in the paper)" in words
+    # A rise from a small base in its unit does not lead: 13.31 kg to 113.81 kg gets no %.
+    assert "Other Class A seized rose" not in words
+    assert "too small for a % to mean much: Heroin seized, Other Class A seized, Other Class B seized" in words
 
 
 def test_overview_tile_links_keep_the_filters(dash_app):
@@ -168,17 +188,19 @@ def test_nav_toggle():
 
 
 def test_charts_are_built_once_per_filter_state_and_data():
-    from data.loader import DEFAULT_DATA_DIR, load_store
+    from data.loader import load_store
     from sections import organised_crime, section_charts
+    from tests.conftest import DATA_DIR
 
-    store = load_store(DEFAULT_DATA_DIR)
-    first = section_charts(organised_crime, store, Filters(strand="Pursue"))
-    assert section_charts(organised_crime, store, Filters(strand="Pursue")) is first
-    assert section_charts(organised_crime, store, Filters(strand="Prevent")) is not first
+    store = load_store(DATA_DIR)
+    section = organised_crime.SECTION
+    first = section_charts(section, store, Filters(strand="Pursue"))
+    assert section_charts(section, store, Filters(strand="Pursue")) is first
+    assert section_charts(section, store, Filters(strand="Prevent")) is not first
     # New data starts with an empty cache: nothing computed from old data is served.
     fresh = load_store(store.directory)
-    assert section_charts(organised_crime, fresh, Filters(strand="Pursue")) is not first
-    assert len(store.memo) == 2
+    assert section_charts(section, fresh, Filters(strand="Pursue")) is not first
+    assert len([k for k in store.memo._items if k[0] == "charts"]) == 2
 
 
 def test_cache_is_bounded():
@@ -198,7 +220,7 @@ def test_meeting_mode_counts_the_caveats_left_on_the_page_in_plain_english(clien
     from router_cache import router_request
 
     text = client.post(
-        "/_dash-update-component", data=router_request("/present/referral-trends-1"), content_type="application/json"
+        "/_dash-update-component", data=router_request("/present/referral-trends-4"), content_type="application/json"
     ).get_data(as_text=True)
     found = re.findall(r"(\d+) more (caveats?) on the page", text)
     assert found, "this slide has more caveats than it shows"

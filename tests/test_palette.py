@@ -78,7 +78,7 @@ def test_every_bar_has_the_dark_edge(store):
     from sections import SECTIONS
 
     for section in SECTIONS:
-        for chart in section.charts(store, Filters()):
+        for chart in section.build(store, Filters()):
             if chart.figure is None:
                 continue
             for trace in chart.figure.data:

@@ -84,7 +84,7 @@ def test_para_88_groups(store):
 
 def test_para_89_cocaine_rise_keeps_its_qualifier(store):
     row = one(store.dataset("rocu_outcomes"), source="para 89")
-    assert (row["value"], row["unit"], row["qualifier"]) == (500, "kg", "more than")
+    assert (row["value"], row["unit"], row["qualifier"]) == (500, "kg", "over")
 
 
 def test_paras_86_87_lead_and_support_disruptions(store):
@@ -96,10 +96,12 @@ def test_paras_86_87_lead_and_support_disruptions(store):
     change_support = one(rows, measure="Change on previous 12 months", breakdown="ROCUWM support")
     assert (change_lead["value"], change_support["value"]) == (43, -36)
     assert change_support["unit"] == "percent change"
-    # The para 87 caveat travels with the support figures.
+    # The para 87 caveat travels with the support figure, and the paper's words for each change are kept.
     assert "record" in support["note"].lower()
-    assert "record" in change_support["note"].lower()
     assert change_support["source"] == "para 87"
+    assert one(rows, measure="Change as described", breakdown="ROCUWM lead")["value_text"] == "An increase"
+    said = one(rows, measure="Change as described", breakdown="ROCUWM support")
+    assert (said["value_text"], said["source"]) == ("A small decrease", "para 87")
 
 
 def test_para_98_venetic_table_lead_support_total(store):
@@ -148,7 +150,12 @@ def test_paras_99_100_county_lines_keep_lower_bounds(store):
         "Young people safeguarded": 59,
         "County lines closed": 90,
     }
-    assert set(results["qualifier"]) == {"more than"}
+    # Each keeps the paper's own word: "over 360", "in excess of 59", "over 90".
+    assert results["qualifier"].to_dict() == {
+        "Arrested": "over",
+        "Young people safeguarded": "in excess of",
+        "County lines closed": "over",
+    }
 
 
 def test_para_16_pursue_results(store):
@@ -176,13 +183,20 @@ def test_prevent_figures_paras_35_41_47_50(store):
     recs = rows[rows["source"] == "para 35"].set_index("breakdown")["value"].to_dict()
     assert recs == {"HMICFRS": 4, "National CT Policing": 9, "Total": 13}
     ambassadors = one(rows, source="para 41")
-    assert (ambassadors["value"], ambassadors["qualifier"]) == (350, "more than")
+    assert (ambassadors["value"], ambassadors["qualifier"]) == (350, "over")
     tif = one(rows, measure="Targeted Initiative Fund applications supported")
     assert (tif["value"], tif["source"]) == (27, "para 47")
     national = one(rows, measure="Prevent national priority areas")
     assert national["value"] == 4 and "Coventry" in national["note"]
-    funded = one(rows, source="para 50")
+    funded = one(rows, source="para 50", unit="areas")
     assert funded["value"] == 5 and "Stoke" in funded["note"]
+    # The lists themselves, as the paper gives them, for the check that sets one against the other.
+    assert one(rows, measure="Prevent national priority areas named")["value_text"] == (
+        "Birmingham, Walsall, Sandwell and Coventry"
+    )
+    assert one(rows, measure="Prevent priority areas for funding named")["value_text"] == (
+        "Birmingham, Walsall, Sandwell, Coventry and Stoke on Trent"
+    )
 
 
 def test_para_56_plans_and_para_60_borders(store):
@@ -201,8 +215,11 @@ def test_para_56_plans_and_para_60_borders(store):
 def test_capabilities_paras_103_to_119(store):
     rows = store.dataset("rocu_capabilities")
     socu = rows[rows["measure"] == "SOCU investigations"]
-    assert one(socu, breakdown="Total", period="At the paper's date")["value"] == 54
-    assert one(socu, breakdown="Total", period="Same point a year earlier")["value"] == 31
+    now = one(socu, breakdown="Total", period="At January 2021")
+    before = one(socu, breakdown="Total", period="At January 2020")
+    assert (now["value"], before["value"]) == (54, 31)
+    # Dated by the paper: its own date (January 2021) and a year before it.
+    assert (now["period_end"], before["period_end"]) == (pd.Timestamp("2021-01-31"), pd.Timestamp("2020-01-31"))
     phases = socu[socu["breakdown"].isin(["Proactive phase", "Pre-charge or overt phase", "Post-charge phase"])]
     assert sorted(phases["value"]) == [15, 17, 22]
     by_source = rows.groupby("source")["value"].apply(lambda s: sorted(s.dropna()))
@@ -213,13 +230,56 @@ def test_capabilities_paras_103_to_119(store):
     assert by_source["para 111"] == [3.5]
     assert by_source["para 116"] == [50_000]
     assert by_source["para 119"] == [6]
-    assert one(rows, source="para 108")["qualifier"] == "more than"
+    assert one(rows, source="para 108")["qualifier"] == "over"
     assert one(rows, source="para 116")["qualifier"] == "approximately"
+    assert one(rows, measure="RDOT pharmaceutical tablets seized")["qualifier"] == "around"
+    expected = one(rows, measure="Further arrests expected over the next quarter")
+    assert (expected["value"], expected["qualifier"], expected["source"]) == (75, "estimated", "para 103")
 
 
 def test_para_124_budget_split(store):
-    rows = store.dataset("rocu_funding").set_index("breakdown")["value"].to_dict()
+    budget = store.dataset("rocu_funding")
+    rows = budget[budget["category"] == "Budget"].set_index("breakdown")["value"].to_dict()
     assert rows == {"Total": 30.4, "Home Office grants": 6.5, "Regional PCCs": 23.9}
+
+
+def test_paras_125_to_130_finance_statements(store):
+    rows = store.dataset("rocu_funding")
+    statements = rows[rows["category"] == "Finance statements"]
+    assert sorted(statements["source"]) == [f"para {n}" for n in range(125, 131)]
+    assert statements["value"].isna().all() and (statements["value_text"] != "").all()
+    assert "under budget" in one(rows, source="para 125")["value_text"]
+    assert "vacancies" in one(rows, source="para 125")["note"]
+    assert (
+        "overtime" in one(rows, source="para 126")["value_text"].lower()
+        or "overtime" in one(rows, source="para 126")["measure"].lower()
+    )
+    assert one(rows, source="para 128")["period"] == "2021/22"
+    assert "not yet confirmed" in one(rows, source="para 129")["value_text"]
+
+
+def test_paras_91_92_the_most_disrupted_threats(store):
+    rows = store.dataset("rocu_disruptions")
+    threats = rows[rows["category"] == "Threats disrupted"].set_index("source")["value_text"]
+    assert threats["para 91"] == "Drugs"
+    assert set(threats[threats.index == "para 92"]) == {
+        "Online child sexual abuse",
+        "Cyber ransomware attacks",
+        "Every threat in the Regional Control Strategy",
+    }
+
+
+def test_inspection_results_paras_32_77_90_113_118_121(store):
+    inspections = store.dataset("rocu_inspections").set_index("source")
+    assert set(inspections.index) == {"para 90", "para 113", "para 118", "para 121"}
+    assert inspections.loc["para 113", "period_start"] == pd.Timestamp("2020-11-01")
+    assert inspections.loc["para 118", "period_start"] == pd.Timestamp("2020-10-01")
+    assert "standards were high" in inspections.loc["para 113", "value_text"]
+    assert "compliance" in inspections.loc["para 118", "value_text"]
+    iso = store.dataset("ct_contest")
+    assert sorted(iso.loc[iso["source"] == "para 32", "value_text"]) == ["Kept", "On track to be awarded"]
+    feedback = one(store.dataset("public_order"), source="para 77", unit="level")
+    assert feedback["value_text"] == "Positive"
 
 
 def test_public_order_paras_76_to_84_are_dated_events(store):
@@ -247,10 +307,33 @@ def test_derived_rows_say_how(store):
     assert (derived["note"].str.len() > 10).all()
 
 
-def test_para_87_recording_change_marks_a_series_break(store):
+def test_para_87_recording_change_breaks_only_the_support_series(store):
+    """Para 87 puts the fall in support disruptions down to a change in recording: that figure is not
+    comparable. The paper gives no such caveat for the strand table (para 90 itself compares strands),
+    so the strand rows carry the fact as a note, not a break."""
     outcomes = store.dataset("rocu_outcomes")
-    breaks = outcomes[outcomes["series_break"] == "yes"]
-    assert set(breaks["measure"]) == {"Disruptions"}
-    assert set(breaks["period"]) == {P2}
+    assert not (outcomes["series_break"] == "yes").any()
+    strands = outcomes[(outcomes["measure"] == "Disruptions") & (outcomes["period"] == P2)]
+    assert strands["note"].str.contains("para 87").all()
     support = one(store.dataset("rocu_disruptions"), measure="SOC disruptions", breakdown="ROCUWM support")
     assert support["series_break"] == "yes"
+
+
+def test_every_row_names_the_publication_it_comes_from(store):
+    frame = store.frame
+    paper = frame[frame["source_type"] == "paper"]
+    assert set(paper["publication"]) == {"spr-2021-01"}
+    pub = store.publications["spr-2021-01"]
+    assert (pub.board, pub.meeting, pub.date.label) == (
+        "Strategic Policing and Crime Board",
+        "Agenda item 5",
+        "January 2021",
+    )
+    assert "para 132" in pub.date_note  # how the date is known, from the paper's own text
+    public = frame[frame["source_type"] != "paper"]
+    links = public["publication"].astype(str).map(lambda p: store.publications[p].link)
+    assert (links == public["source"]).all()
+
+
+def test_no_period_is_relative_to_a_paper(store):
+    assert not store.frame["period"].str.contains("paper", case=False).any()

@@ -12,7 +12,7 @@ EW = "England and Wales"
 REFERRALS = {
     "2015/16": (7631, "exact"),
     "2016/17": (6093, "exact"),
-    "2017/18": (7300, "more than"),
+    "2017/18": (7300, "over"),
     "2018/19": (5737, "exact"),  # revised; first release 5,738
     "2019/20": (6287, "exact"),
     "2020/21": (4915, "exact"),

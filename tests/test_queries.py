@@ -1,4 +1,7 @@
-"""Filters held in the URL, filtering, period order, filter options and year-on-year wording."""
+"""Filters held in the URL, filtering, period order, filter options and year-on-year wording.
+
+Every frame here is written in the test (``tests.frames``), never read from the shipped data.
+"""
 
 from __future__ import annotations
 
@@ -10,91 +13,47 @@ import pytest
 from data import schema
 from data.queries import (
     ALL,
+    MIN_BASE_BY_UNIT,
+    MIN_BASE_FOR_PERCENT,
+    NO_PERCENT_UNITS,
+    OUR_CALCULATION,
     Change,
     Filters,
     apply_filters,
     biggest_changes,
+    changes_by_series,
     compare_latest,
     describe_change,
     filter_options,
+    min_base,
     ordered_periods,
     percent_text,
+    text_equals,
     why_empty,
 )
-from tests.conftest import one
+from tests.frames import EARLIER, LATER, PERIODS, frame, row
 
-EARLIER = "Dec 2018 to Nov 2019"
-LATER = "Dec 2019 to Nov 2020"
 REGION_AND_FORCES = list(schema.FORCES[:5])
-
-DEFAULTS = {
-    "dataset": "synthetic",
-    "measure": "Arrested",
-    "category": "Outcomes",
-    "breakdown": "",
-    "period": "2019/20",
-    "period_start": "2019-04-01",
-    "period_end": "2020-03-31",
-    "force": "West Midlands region",
-    "strand": "",
-    "value": 1.0,
-    "value_text": "",
-    "unit": "people",
-    "qualifier": "exact",
-    "derived": "no",
-    "series_break": "",
-    "source": "para 1",
-    "source_type": "paper",
-    "note": "",
-}
+BEFORE = PERIODS[EARLIER]
+AFTER = PERIODS[LATER]
+BREAK_NOTE = (
+    "Lead and support together. The way support activity is recorded changed, so the figures are not comparable."
+)
 
 
-def synthetic(*rows: dict) -> pd.DataFrame:
-    """A small synthetic frame (made up in the test, not the shipped data) with FRAME_COLUMNS."""
-    frame = pd.DataFrame([{**DEFAULTS, **r} for r in rows], columns=list(schema.FRAME_COLUMNS))
-    for col in ("period_start", "period_end"):
-        frame[col] = pd.to_datetime(frame[col].replace("", None))
-    frame["value"] = frame["value"].astype(float)
-    return frame
+def year(first: int) -> dict[str, str]:
+    """A financial year's label and dates: year(2019) is 2019/20, April 2019 to March 2020."""
+    return {"period": f"{first}/{first - 2000 + 1}", "start": f"{first}-04-01", "end": f"{first + 1}-03-31"}
 
 
-def two_years(before: float | None, after: float | None, **extra) -> pd.DataFrame:
-    """Synthetic: one measure in 2018/19 then 2019/20."""
-    return synthetic(
-        {
-            "period": "2018/19",
-            "period_start": "2018-04-01",
-            "period_end": "2019-03-31",
-            "value": before,
-            "qualifier": "exact" if before is not None else "not stated",
-        },
-        {"value": after, "qualifier": "exact" if after is not None else "not stated", **extra},
-    )
+def two_periods(before: float | None, after: float | None, unit: str = "people", **later) -> pd.DataFrame:
+    """One measure in Dec 2018 to Nov 2019 then Dec 2019 to Nov 2020 (``later`` goes on the second row)."""
+    return frame(row(value=before, unit=unit, **BEFORE), row(value=after, unit=unit, **{**AFTER, **later}))
 
 
 def parse_search(search: str) -> dict[str, list[str]]:
     assert search.startswith("?")
     return parse_qs(search[1:], keep_blank_values=True, strict_parsing=True)
-
-
-@pytest.fixture(scope="module")
-def outcomes(store) -> pd.DataFrame:
-    return store.dataset("rocu_outcomes")
-
-
-@pytest.fixture(scope="module")
-def national_referrals(store) -> pd.DataFrame:
-    rows = store.dataset("prevent_referrals")
-    return rows[(rows["measure"] == "Referrals") & (rows["force"].astype(str) == "England and Wales")]
-
-
-def measure(frame: pd.DataFrame, name: str, **where: str) -> pd.DataFrame:
-    mask = frame["measure"] == name
-    for col, val in where.items():
-        mask &= frame[col].astype(str) == val
-    rows = frame[mask]
-    assert not rows.empty, f"no rows for {name} {where}"
-    return rows
 
 
 # --- Filters in the URL ---------------------------------------------------------------------
@@ -159,20 +118,33 @@ def test_to_search_encodes_spaces_and_ampersands():
     assert parse_search(search) == {"period": ["Dec 2019 to Nov 2020"], "force": ["A & B=C"]}
 
 
-# --- apply_filters ----------------------------------------------------------------------------
+# --- apply_filters and text_equals ------------------------------------------------------------
 
 
 @pytest.fixture()
 def mixed() -> pd.DataFrame:
-    # Synthetic: two periods, strands and forces mixed, to check each filter and combinations.
-    earlier = {"period": "2018/19", "period_start": "2018-04-01", "period_end": "2019-03-31"}
-    return synthetic(
-        {"measure": "A", "strand": "Pursue", "force": "West Midlands Police", **earlier},
-        {"measure": "B", "strand": "Prevent", "force": "West Midlands Police", **earlier},
-        {"measure": "C", "strand": "Pursue", "force": "Staffordshire"},
-        {"measure": "D", "strand": "", "force": "West Midlands region"},
-        {"measure": "E", "strand": "Prevent", "force": "Staffordshire"},
+    # Two periods, strands and forces mixed, to check each filter and combinations.
+    earlier = year(2018)
+    return frame(
+        row(measure="A", strand="Pursue", force="West Midlands Police", **earlier),
+        row(measure="B", strand="Prevent", force="West Midlands Police", **earlier),
+        row(measure="C", strand="Pursue", force="Staffordshire", **year(2019)),
+        row(measure="D", strand="", force="West Midlands region", **year(2019)),
+        row(measure="E", strand="Prevent", force="Staffordshire", **year(2019)),
     )
+
+
+@pytest.fixture()
+def outcomes() -> pd.DataFrame:
+    """Regional outcomes in two periods, with disruptions split by strand (figures as in a board paper)."""
+    rows = []
+    for strand, before, after in (("Pursue", 726, 815), ("Prevent", 261, 133)):
+        rows.append(row(measure="Disruptions", category="Disruptions by strand", strand=strand, value=before, **BEFORE))
+        rows.append(row(measure="Disruptions", category="Disruptions by strand", strand=strand, value=after, **AFTER))
+    for measure, before, after in (("Arrested", 765, 560), ("Charged", 336, 209)):
+        rows.append(row(measure=measure, value=before, **BEFORE))
+        rows.append(row(measure=measure, value=after, **AFTER))
+    return frame(*rows)
 
 
 @pytest.mark.parametrize(
@@ -193,118 +165,149 @@ def mixed() -> pd.DataFrame:
         (Filters(strand="Protect"), []),
     ],
 )
-def test_apply_filters_synthetic(mixed, filters, expected):
+def test_apply_filters(mixed, filters, expected):
     assert apply_filters(mixed, filters)["measure"].tolist() == expected
 
 
-def test_apply_filters_keeps_columns_and_index(mixed):
+def test_apply_filters_keeps_columns_dtypes_and_index(mixed):
     result = apply_filters(mixed, Filters(strand="Pursue"))
     assert list(result.columns) == list(schema.FRAME_COLUMNS)
     assert result.index.tolist() == [0, 2]
+    assert isinstance(result["force"].dtype, pd.CategoricalDtype)
 
 
-def test_apply_filters_real_period(outcomes):
+def test_apply_filters_period(outcomes):
     result = apply_filters(outcomes, Filters(period=LATER))
-    assert len(result) == (outcomes["period"] == LATER).sum() > 0
+    assert len(result) == 4
     assert set(result["period"]) == {LATER}
-    assert one(result, measure="Arrested")["value"] == 560
+    assert result.loc[result["measure"] == "Arrested", "value"].tolist() == [560]
 
 
-def test_apply_filters_real_strand(outcomes):
+def test_apply_filters_strand(outcomes):
     result = apply_filters(outcomes, Filters(strand="Pursue"))
     assert sorted(result["value"].tolist()) == [726, 815]
     assert set(result["measure"]) == {"Disruptions"}
 
 
-def test_apply_filters_real_strand_and_period(outcomes):
+def test_apply_filters_strand_and_period(outcomes):
     result = apply_filters(outcomes, Filters(period=EARLIER, strand="Prevent"))
-    assert len(result) == 1
-    assert result.iloc[0]["value"] == 261
+    assert result["value"].tolist() == [261]
 
 
-def test_apply_filters_real_force(store):
-    frame = store.frame
-    result = apply_filters(frame, Filters(force="England and Wales"))
-    assert len(result) == (frame["force"].astype(str) == "England and Wales").sum() > 0
+def test_apply_filters_force_among_several():
+    rows = frame(
+        row(force="England and Wales", value=6287, **year(2019)),
+        row(force="West Midlands region", value=580, **year(2019)),
+        row(force="England and Wales", value=5737, **year(2018)),
+    )
+    result = apply_filters(rows, Filters(force="England and Wales"))
+    assert result["value"].tolist() == [6287, 5737]
     assert set(result["force"].astype(str)) == {"England and Wales"}
-    national = apply_filters(frame, Filters(period="2019/20", strand="Prevent", force="England and Wales"))
-    assert one(national, dataset="prevent_referrals", measure="Referrals", breakdown="All")["value"] == 6287
+    both = apply_filters(rows, Filters(period="2019/20", force="England and Wales"))
+    assert both["value"].tolist() == [6287]
 
 
-def test_apply_filters_real_force_absent(outcomes):
+def test_apply_filters_force_absent(outcomes):
     assert apply_filters(outcomes, Filters(force="Staffordshire")).empty
+
+
+def test_text_equals_on_categoricals_and_text():
+    rows = frame(row(force="Staffordshire"), row(force="Warwickshire"), row(force="Staffordshire"))
+    rows.index = [10, 20, 30]
+    hits = text_equals(rows["force"], "Staffordshire")
+    assert hits.tolist() == [True, False, True]
+    assert hits.index.tolist() == [10, 20, 30]
+    # A category the rows no longer use, and one never seen, match nothing.
+    assert not text_equals(rows["force"].iloc[[0, 2]], "Warwickshire").any()
+    assert not text_equals(rows["force"], "Kent").any()
+    # Plain text columns compare as text.
+    assert text_equals(rows["measure"], "Arrested").all()
+    assert text_equals(pd.Series([2019, 2020]), "2020").tolist() == [False, True]
+
+
+def test_text_equals_missing_value_matches_nothing():
+    series = pd.Series(pd.Categorical(["Pursue", None, "Prevent"]))
+    assert text_equals(series, "Pursue").tolist() == [True, False, False]
+    assert not text_equals(series, "nan").any()
 
 
 # --- ordered_periods --------------------------------------------------------------------------
 
 
-def test_ordered_periods_time_order_undated_last():
-    # Synthetic: rows out of order, a shared start date, and undated periods.
-    frame = synthetic(
-        {"period": "2020/21", "period_start": "2020-04-01", "period_end": "2021-03-31"},
-        {"period": "At the paper's date", "period_start": "", "period_end": ""},
-        {"period": "2019 calendar", "period_start": "2019-01-01", "period_end": "2019-12-31"},
-        {"period": "2019/20", "period_start": "2019-04-01", "period_end": "2020-03-31"},
-        {"period": "Apr to Jun 2019", "period_start": "2019-04-01", "period_end": "2019-06-30"},
-        {"period": "2020/21", "period_start": "2020-04-01", "period_end": "2021-03-31"},
-        {"period": "Since Apr 2019", "period_start": "2019-04-01", "period_end": ""},
+def test_ordered_periods_by_end_then_start_then_label_undated_last():
+    # Rows out of order, shared end dates, an open-ended period and an undated one.
+    rows = frame(
+        row(period="2020/21", start="2020-04-01", end="2021-03-31"),
+        row(period="At the paper's date", start="", end=""),
+        row(period="2019 calendar", start="2019-01-01", end="2019-12-31"),
+        row(period="2019/20", start="2019-04-01", end="2020-03-31"),
+        row(period="Apr to Jun 2019", start="2019-04-01", end="2019-06-30"),
+        row(period="2020/21", start="2020-04-01", end="2021-03-31"),
+        row(period="Since Apr 2019", start="2019-04-01", end=""),
+        row(period="Jan 2019 to Mar 2020", start="2019-01-01", end="2020-03-31"),
+        row(period="Q1 2020 (b)", start="2020-01-01", end="2020-03-31"),
+        row(period="Q1 2020 (a)", start="2020-01-01", end="2020-03-31"),
     )
-    assert ordered_periods(frame) == [
-        "2019 calendar",
+    assert ordered_periods(rows) == [
         "Apr to Jun 2019",
+        "2019 calendar",
+        "Jan 2019 to Mar 2020",  # same end as 2019/20 and Q1 2020, earliest start
         "2019/20",
-        "Since Apr 2019",
+        "Q1 2020 (a)",  # same dates: by label
+        "Q1 2020 (b)",
         "2020/21",
-        "At the paper's date",
+        "Since Apr 2019",  # no end
+        "At the paper's date",  # no dates at all
     ]
 
 
-def test_ordered_periods_real(outcomes, national_referrals):
+def test_ordered_periods_latest_is_the_one_that_ends_last():
+    # A long period that began first but ends last is the latest, not the short one inside it.
+    rows = frame(
+        row(period="Jan 2019 to Dec 2020", start="2019-01-01", end="2020-12-31"),
+        row(period="Apr to Jun 2020", start="2020-04-01", end="2020-06-30"),
+    )
+    assert ordered_periods(rows) == ["Apr to Jun 2020", "Jan 2019 to Dec 2020"]
+
+
+def test_ordered_periods_one_label_per_period(outcomes):
     assert ordered_periods(outcomes) == [EARLIER, LATER]
-    assert ordered_periods(national_referrals) == [f"{y}/{y - 2000 + 1}" for y in range(2015, 2025)]
+    assert ordered_periods(outcomes.iloc[::-1]) == [EARLIER, LATER]
+    assert ordered_periods(outcomes.iloc[0:0]) == []
 
 
-def test_ordered_periods_real_whole_frame_undated_at_end(store):
-    frame = store.frame
-    periods = ordered_periods(frame)
-    assert len(periods) == frame["period"].nunique()
-    starts = frame.drop_duplicates("period").set_index("period")["period_start"]
-    dated = [p for p in periods if pd.notna(starts[p])]
-    assert periods[: len(dated)] == dated
-    assert [starts[p] for p in dated] == sorted(starts[p] for p in dated)
-    assert "Operation to the paper's date" in periods[len(dated) :]
+def test_ordered_periods_years():
+    rows = frame(*(row(**year(y)) for y in (2021, 2015, 2024, 2018, 2016)))
+    assert ordered_periods(rows) == ["2015/16", "2016/17", "2018/19", "2021/22", "2024/25"]
 
 
 # --- filter_options ---------------------------------------------------------------------------
 
 
-def test_filter_options_real_outcomes(outcomes):
+def test_filter_options_periods_strands_and_region(outcomes):
     options = filter_options(outcomes, Filters())
     assert options.periods == [(ALL, "All periods"), (EARLIER, EARLIER), (LATER, LATER)]
     assert options.strands == [(ALL, "All strands")] + [(s, s) for s in ("Pursue", "Prevent", "Protect", "Prepare")]
     assert options.forces == [(ALL, "All areas")] + [(f, f) for f in REGION_AND_FORCES]
 
 
-def test_filter_options_include_other_areas_present(store):
-    rows = store.dataset("prevent_referrals")
+def test_filter_options_include_other_areas_present_in_schema_order():
+    rows = frame(
+        row(force="United Kingdom", **year(2019)),
+        row(force="England and Wales", **year(2015)),
+        row(force="West Midlands region", **year(2024)),
+        row(force="England and Wales", **year(2017)),
+    )
     options = filter_options(rows, Filters())
     values = [v for v, _ in options.forces]
-    assert values[0] == ALL
-    assert values[1:6] == REGION_AND_FORCES
-    assert "England and Wales" in values
+    assert values == [ALL, *REGION_AND_FORCES, "England and Wales", "United Kingdom"]
     assert "Greater Manchester Police" not in values  # not in this data
-    others = [f for f in schema.FORCES[5:] if f in set(rows["force"].astype(str))]
-    assert values[6:] == others
-    periods = [v for v, _ in options.periods]
-    assert periods[0] == ALL
-    assert periods[1:] == ordered_periods(rows)
-    assert periods.index("2015/16") < periods.index("2019/20") < periods.index("2024/25")
+    assert [v for v, _ in options.periods] == [ALL, "2015/16", "2017/18", "2019/20", "2024/25"]
 
 
 def test_filter_options_region_and_forces_listed_even_without_data():
-    # Synthetic: only England and Wales figures.
-    frame = synthetic({"force": "England and Wales"})
-    values = [v for v, _ in filter_options(frame, Filters()).forces]
+    rows = frame(row(force="England and Wales"))
+    values = [v for v, _ in filter_options(rows, Filters()).forces]
     assert values == [ALL, *REGION_AND_FORCES, "England and Wales"]
 
 
@@ -329,8 +332,8 @@ def test_filter_options_url_value_in_the_data_not_repeated(outcomes):
 # --- compare_latest ---------------------------------------------------------------------------
 
 
-def test_compare_latest_cocaine(outcomes):
-    change = compare_latest(measure(outcomes, "Cocaine seized"))
+def test_compare_latest_cocaine():
+    change = compare_latest(two_periods(101.76, 626.81, unit="kg", measure="Cocaine seized"))
     assert change.label == "Cocaine seized"
     assert change.unit == "kg"
     assert (change.before, change.after) == (101.76, 626.81)
@@ -341,82 +344,168 @@ def test_compare_latest_cocaine(outcomes):
     assert change.caveat == ""
 
 
-def test_compare_latest_arrested(outcomes):
-    change = compare_latest(measure(outcomes, "Arrested"))
+def test_compare_latest_arrested():
+    change = compare_latest(two_periods(765, 560))
     assert (change.before, change.after) == (765, 560)
     assert change.percent == pytest.approx(-26.8, abs=0.01)
     assert change.direction == "down"
 
 
-def test_compare_latest_rows_out_of_order(outcomes):
-    rows = measure(outcomes, "Arrested").iloc[::-1]
-    change = compare_latest(rows)
+def test_compare_latest_rows_out_of_order():
+    change = compare_latest(two_periods(765, 560).iloc[::-1])
     assert (change.before, change.after, change.after_period) == (765, 560, LATER)
 
 
-def test_compare_latest_label_override(outcomes):
-    assert compare_latest(measure(outcomes, "Arrested"), label="People arrested").label == "People arrested"
+def test_compare_latest_latest_is_the_period_that_ends_last():
+    rows = frame(
+        row(period="Jan 2019 to Dec 2020", start="2019-01-01", end="2020-12-31", value=400),
+        row(period="Apr to Jun 2020", start="2020-04-01", end="2020-06-30", value=100),
+    )
+    change = compare_latest(rows)
+    assert (change.before_period, change.after_period) == ("Apr to Jun 2020", "Jan 2019 to Dec 2020")
+    assert (change.before, change.after) == (100, 400)
+
+
+def test_compare_latest_label_override():
+    assert compare_latest(two_periods(765, 560), label="People arrested").label == "People arrested"
 
 
 @pytest.mark.parametrize("strand", ["Pursue", "Prevent", "Protect", "Prepare"])
-def test_compare_latest_series_break(outcomes, strand):
-    rows = measure(outcomes, "Disruptions", strand=strand)
+def test_compare_latest_series_break(strand):
+    rows = frame(
+        row(measure="Disruptions", strand=strand, value=726, note="Earlier note.", **BEFORE),
+        row(measure="Disruptions", strand=strand, value=815, series_break="yes", note=BREAK_NOTE, **AFTER),
+    )
     change = compare_latest(rows)
     assert change.percent is None
-    assert "recording" in change.why_no_percent
-    assert change.caveat == one(rows, period=LATER)["note"]
-    assert "not comparable" in change.caveat
-    assert change.before is not None and change.after is not None
+    assert change.why_no_percent == "recording changed between the periods"
+    assert change.caveat == BREAK_NOTE  # the later row's note, which says why
+    assert (change.before, change.after) == (726, 815)
 
 
-def test_compare_latest_series_break_national_referrals(national_referrals):
-    change = compare_latest(national_referrals)
+def test_compare_latest_series_break_over_many_years():
+    values = {2019: 6287, 2020: 4915, 2021: 6406, 2022: 6817, 2023: 6922}
+    rows = [row(measure="Referrals", unit="referrals", value=v, **year(y)) for y, v in values.items()]
+    rows.append(
+        row(measure="Referrals", unit="referrals", value=8778, series_break="yes", note=BREAK_NOTE, **year(2024))
+    )
+    change = compare_latest(frame(*rows[::-1]))
     assert (change.before_period, change.after_period) == ("2023/24", "2024/25")
     assert (change.before, change.after) == (6922, 8778)
     assert change.percent is None
     assert "recording" in change.why_no_percent
-    assert change.caveat == one(national_referrals, period="2024/25")["note"]
-    assert "comparable" in change.caveat
+    assert change.caveat == BREAK_NOTE
+
+
+def test_compare_latest_no_break_no_caveat():
+    change = compare_latest(two_periods(726, 815, note="A note that is not a caveat."))
+    assert change.caveat == ""
+    assert change.percent == pytest.approx(12.26, abs=0.01)
 
 
 def test_compare_latest_small_base():
-    change = compare_latest(two_years(4, 8))
+    change = compare_latest(two_periods(4, 8))
     assert change.percent is None
     assert change.why_no_percent == "the earlier figure is under 10"
     assert change.direction == "up"
 
 
 def test_compare_latest_base_of_ten_gets_a_percent():
-    assert compare_latest(two_years(10, 15)).percent == pytest.approx(50)
+    assert compare_latest(two_periods(10, 15)).percent == pytest.approx(50)
 
 
-def test_compare_latest_not_exact_real(national_referrals):
-    rows = national_referrals[national_referrals["period"].isin(["2016/17", "2017/18"])]
+@pytest.mark.parametrize(
+    ("unit", "before", "after", "reason"),
+    [
+        ("people", 9, 30, "the earlier figure is under 10"),
+        ("kg", 10.68, 7.22, "the earlier figure is under 100 kg"),
+        ("kg", 13.31, 113.81, "the earlier figure is under 100 kg"),
+        ("rounds", 99, 403, "the earlier figure is under 100 rounds"),
+        ("tablets", 999, 5000, "the earlier figure is under 1,000"),
+        ("GBP million", 0.5, 2, "the earlier figure is under £1m"),
+        ("years", 0, 5, "the earlier figure is under 10 years"),
+    ],
+)
+def test_compare_latest_base_must_be_large_enough_in_its_unit(unit, before, after, reason):
+    change = compare_latest(two_periods(before, after, unit=unit))
+    assert change.percent is None
+    assert change.why_no_percent == reason
+    assert percent_text(change) == f"no % shown: {reason}"
+
+
+@pytest.mark.parametrize(
+    ("unit", "before", "after", "percent"),
+    [
+        ("people", 10, 12, 20),
+        ("kg", 101.76, 626.81, 515.97),
+        ("kg", 100, 50, -50),
+        ("rounds", 403, 1070, 165.51),
+        ("tablets", 1000, 1500, 50),
+        ("GBP million", 1, 1.5, 50),
+    ],
+)
+def test_compare_latest_percent_from_a_large_enough_base(unit, before, after, percent):
+    change = compare_latest(two_periods(before, after, unit=unit))
+    assert change.why_no_percent is None
+    assert change.percent == pytest.approx(percent, abs=0.01)
+
+
+def test_min_base_by_unit():
+    assert min_base("people") == MIN_BASE_FOR_PERCENT == 10
+    assert min_base("kg") == 100
+    assert min_base("rounds") == 100
+    assert min_base("GBP million") == 1
+    for unit, base in MIN_BASE_BY_UNIT.items():
+        assert min_base(unit) == base
+        # Just under the base gives no %; the base itself does.
+        assert compare_latest(two_periods(base * 0.99, base * 2, unit=unit)).percent is None
+        assert compare_latest(two_periods(base, base * 1.5, unit=unit)).percent == pytest.approx(50)
+
+
+@pytest.mark.parametrize("unit", sorted(NO_PERCENT_UNITS))
+def test_compare_latest_no_percent_for_rates_shares_and_ranks(unit):
+    change = compare_latest(two_periods(40, 60, unit=unit))
+    assert change.percent is None
+    assert change.why_no_percent == "the figures are not counts or amounts in one unit"
+    assert (change.before, change.after) == (40, 60)
+
+
+def test_compare_latest_no_percent_across_units():
+    rows = frame(row(value=400, unit="people", **BEFORE), row(value=500, unit="arrests", **AFTER))
     change = compare_latest(rows)
-    assert change.qualifier == "more than"
+    assert change.percent is None
+    assert change.why_no_percent == "the figures are not counts or amounts in one unit"
+
+
+def test_compare_latest_not_exact_later_figure():
+    rows = frame(
+        row(unit="referrals", value=6093, **year(2016)),
+        row(unit="referrals", value=7300, qualifier="over", **year(2017)),
+    )
+    change = compare_latest(rows)
+    assert change.qualifier == "over"
     assert (change.before, change.after) == (6093, 7300)
     assert change.percent is None
     assert change.why_no_percent == "a figure is not exact"
 
 
 def test_compare_latest_not_exact_earlier_figure():
-    rows = two_years(100, 120)
-    rows.loc[0, "qualifier"] = "approximately"
+    rows = frame(row(value=100, qualifier="approximately", **BEFORE), row(value=120, **AFTER))
     change = compare_latest(rows)
     assert change.percent is None
     assert change.why_no_percent == "a figure is not exact"
 
 
 def test_compare_latest_not_stated():
-    change = compare_latest(two_years(100, None))
+    change = compare_latest(two_periods(100, None))
     assert change.after is None
     assert change.percent is None
     assert change.why_no_percent == "a figure is not stated"
     assert change.direction == "none"
 
 
-def test_compare_latest_single_period(outcomes):
-    rows = measure(outcomes, "Rise in cocaine seized on previous year")
+def test_compare_latest_single_period():
+    rows = frame(row(measure="Rise in cocaine seized on previous year", value=500, unit="kg", qualifier="over"))
     change = compare_latest(rows)
     assert change.before is None and change.before_period is None
     assert change.after == 500
@@ -426,99 +515,225 @@ def test_compare_latest_single_period(outcomes):
     assert change.direction == "none"
 
 
+def test_compare_latest_refuses_several_rows_in_a_period():
+    # Two areas' figures for one measure are two series, not one: they must be split first.
+    rows = frame(
+        row(force="Staffordshire", value=100, **BEFORE),
+        row(force="Staffordshire", value=120, **AFTER),
+        row(force="Warwickshire", value=80, **AFTER),
+    )
+    with pytest.raises(ValueError, match="one row per period"):
+        compare_latest(rows)
+    assert compare_latest(rows.iloc[:2]).percent == pytest.approx(20)
+
+
+# --- changes_by_series ------------------------------------------------------------------------
+
+
+def test_changes_by_series_one_change_per_series_in_first_seen_order():
+    rows = frame(
+        row(measure="Charged", value=336, **BEFORE),
+        row(measure="Arrested", value=765, **BEFORE),
+        row(measure="Charged", value=209, **AFTER),
+        row(measure="Arrested", value=560, **AFTER),
+        row(measure="Safeguarded", value=371, **AFTER),
+    )
+    changes = changes_by_series(rows)
+    assert [c.label for c in changes] == ["Charged", "Arrested", "Safeguarded"]
+    assert [(c.before, c.after) for c in changes] == [(336, 209), (765, 560), (None, 371)]
+    assert changes[1].percent == pytest.approx(-26.8, abs=0.01)
+    assert changes[2].why_no_percent == "no earlier period"
+
+
+def test_changes_by_series_tells_apart_areas_sharing_a_name():
+    # Warwickshire comes first in the rows though it sorts after Staffordshire.
+    rows = frame(
+        row(force="Warwickshire", value=100, **BEFORE),
+        row(force="Staffordshire", value=200, **BEFORE),
+        row(force="Warwickshire", value=50, **AFTER),
+        row(force="Staffordshire", value=300, **AFTER),
+    )
+    changes = changes_by_series(rows)
+    assert [c.label for c in changes] == ["Arrested (Warwickshire)", "Arrested (Staffordshire)"]
+    assert [c.percent for c in changes] == [pytest.approx(-50), pytest.approx(50)]
+
+
+def test_changes_by_series_tells_apart_breakdowns_and_strands():
+    rows = frame(
+        row(measure="Disruptions", breakdown="Lead", strand="Pursue", value=500, **BEFORE),
+        row(measure="Disruptions", breakdown="Lead", strand="Pursue", value=550, **AFTER),
+        row(measure="Disruptions", breakdown="Support", strand="Pursue", value=200, **BEFORE),
+        row(measure="Disruptions", breakdown="Support", strand="Pursue", value=100, **AFTER),
+        row(measure="Disruptions", breakdown="Lead", strand="Prevent", value=40, **BEFORE),
+        row(measure="Disruptions", breakdown="Lead", strand="Prevent", value=60, **AFTER),
+        row(measure="Arrested", value=765, **BEFORE),
+        row(measure="Arrested", value=560, **AFTER),
+    )
+    changes = changes_by_series(rows)
+    assert [c.label for c in changes] == [
+        "Disruptions (Lead, Pursue)",
+        "Disruptions (Support, Pursue)",
+        "Disruptions (Lead, Prevent)",
+        "Arrested",
+    ]
+    assert [c.percent for c in changes[:3]] == [pytest.approx(10), pytest.approx(-50), pytest.approx(50)]
+    assert len({c.label for c in changes}) == len(changes)
+
+
+def test_changes_by_series_names_from_the_label_function():
+    rows = frame(
+        row(measure="SOCU investigations", breakdown="Total", force="Staffordshire", value=40, **BEFORE),
+        row(measure="SOCU investigations", breakdown="Total", force="Staffordshire", value=50, **AFTER),
+        row(measure="Arrested", value=765, **BEFORE),
+        row(measure="Arrested", value=560, **AFTER),
+    )
+    changes = changes_by_series(rows, lambda r: f"{r['measure']} in {r['force']}")
+    assert [c.label for c in changes] == [
+        "SOCU investigations in Staffordshire",
+        "Arrested in West Midlands region",
+    ]
+    # Names the label function gives twice are told apart as the measure's would be.
+    same = changes_by_series(rows, lambda r: "The caseload")
+    assert [c.label for c in same] == [
+        "The caseload (Total, Staffordshire)",
+        "The caseload (West Midlands region)",
+    ]
+
+
+def test_changes_by_series_each_series_compared_on_its_own():
+    # Several rows per period overall, one per period in each series: no ValueError.
+    rows = frame(
+        row(force="Staffordshire", value=100, **BEFORE),
+        row(force="Staffordshire", value=120, **AFTER),
+        row(force="Warwickshire", value=4, **BEFORE),
+        row(force="Warwickshire", value=8, **AFTER),
+    )
+    staffs, warks = changes_by_series(rows)
+    assert staffs.percent == pytest.approx(20)
+    assert warks.percent is None and warks.why_no_percent == "the earlier figure is under 10"
+    assert changes_by_series(rows.iloc[0:0]) == []
+
+
 # --- describe_change and percent_text ---------------------------------------------------------
 
 
-def test_describe_change_cocaine(outcomes):
+def test_describe_change_cocaine():
     # 626.81 / 101.76 is 6.16: more than 0.1 away from six, so "more than six-fold".
-    change = compare_latest(measure(outcomes, "Cocaine seized"))
-    assert describe_change(change) == "Cocaine seized rose more than six-fold to 626.81 kg"
+    change = compare_latest(two_periods(101.76, 626.81, unit="kg", measure="Cocaine seized"))
+    assert describe_change(change) == "Cocaine seized rose more than six-fold (our calculation) to 626.81 kg"
 
 
 def test_describe_change_exact_three_fold():
-    # Synthetic: 120 then 360.
-    change = compare_latest(two_years(120, 360))
-    assert describe_change(change) == "Arrested rose three-fold to 360"
+    change = compare_latest(two_periods(120, 360))
+    assert describe_change(change) == "Arrested rose three-fold (our calculation) to 360"
 
 
 @pytest.mark.parametrize(
     ("before", "after", "text"),
     [
-        (100, 200, "Arrested rose two-fold to 200"),
-        (100, 205, "Arrested rose two-fold to 205"),
-        (100, 250, "Arrested rose more than two-fold to 250"),
-        (100, 1000, "Arrested rose ten-fold to 1,000"),
-        (100, 1200, "Arrested rose 12-fold to 1,200"),
-        (100, 199, "Arrested rose 99% to 199"),
-        (100, 150, "Arrested rose 50% to 150"),
-        (100, 40, "Arrested fell 60% to 40"),
+        (100, 200, "Arrested rose two-fold (our calculation) to 200"),
+        (100, 205, "Arrested rose two-fold (our calculation) to 205"),
+        (100, 250, "Arrested rose more than two-fold (our calculation) to 250"),
+        (100, 1000, "Arrested rose ten-fold (our calculation) to 1,000"),
+        (100, 1200, "Arrested rose 12-fold (our calculation) to 1,200"),
+        (100, 199, "Arrested rose 99% (our calculation) to 199"),
+        (100, 150, "Arrested rose 50% (our calculation) to 150"),
+        (100, 40, "Arrested fell 60% (our calculation) to 40"),
     ],
 )
 def test_describe_change_fold_and_percent(before, after, text):
-    assert describe_change(compare_latest(two_years(before, after))) == text
+    assert describe_change(compare_latest(two_periods(before, after))) == text
 
 
-def test_describe_change_arrested(outcomes):
-    assert describe_change(compare_latest(measure(outcomes, "Arrested"))) == "Arrested fell 27% to 560"
+def test_describe_change_arrested():
+    assert describe_change(compare_latest(two_periods(765, 560))) == "Arrested fell 27% (our calculation) to 560"
 
 
 def test_describe_change_stayed():
-    assert describe_change(compare_latest(two_years(560, 560))) == "Arrested stayed at 560"
-    assert describe_change(compare_latest(two_years(4, 4))) == "Arrested stayed at 4"
+    assert describe_change(compare_latest(two_periods(560, 560))) == "Arrested stayed at 560"
+    assert describe_change(compare_latest(two_periods(4, 4))) == "Arrested stayed at 4"
 
 
-def test_describe_change_without_percent(outcomes):
-    change = compare_latest(measure(outcomes, "Disruptions", strand="Pursue"))
-    assert describe_change(change) == "Disruptions: 815, against 726 the year before"
-    assert describe_change(compare_latest(two_years(4, 8))) == "Arrested: 8, against 4 the year before"
+def test_describe_change_without_percent_names_both_periods():
+    rows = frame(
+        row(measure="Disruptions", strand="Pursue", value=726, **BEFORE),
+        row(measure="Disruptions", strand="Pursue", value=815, series_break="yes", note=BREAK_NOTE, **AFTER),
+    )
+    text = describe_change(compare_latest(rows))
+    assert text == f"Disruptions: 815 in {LATER}, against 726 in {EARLIER}"
+    assert OUR_CALCULATION not in text  # nothing was worked out
+    assert describe_change(compare_latest(two_periods(4, 8))) == f"Arrested: 8 in {LATER}, against 4 in {EARLIER}"
 
 
-def test_describe_change_single_period(outcomes):
-    change = compare_latest(measure(outcomes, "Rise in cocaine seized on previous year"))
-    assert describe_change(change) == "Rise in cocaine seized on previous year: more than 500 kg"
+def test_describe_change_keeps_the_later_qualifier_in_words():
+    rows = frame(
+        row(unit="referrals", value=6093, **year(2016)),
+        row(unit="referrals", value=7300, qualifier="over", **year(2017)),
+    )
+    assert describe_change(compare_latest(rows)) == "Arrested: over 7,300 in 2017/18, against 6,093 in 2016/17"
 
 
-def test_percent_text_real(outcomes):
-    assert percent_text(compare_latest(measure(outcomes, "Cocaine seized"))) == "▲ up 516%"
-    assert percent_text(compare_latest(measure(outcomes, "Arrested"))) == "▼ down 27%"
+def test_describe_change_single_period():
+    rows = frame(row(measure="Rise in cocaine seized on previous year", value=500, unit="kg", qualifier="over"))
+    assert describe_change(compare_latest(rows)) == "Rise in cocaine seized on previous year: over 500 kg"
+
+
+def test_describe_change_marks_every_worked_out_change():
+    for before, after in ((100, 150), (100, 40), (100, 250), (765, 560)):
+        assert OUR_CALCULATION in describe_change(compare_latest(two_periods(before, after)))
+
+
+def test_describe_change_barely_changed_is_marked_as_ours():
+    # 1,000 then 1,004 is a change worked out by the dashboard ('little change (our calculation)' in
+    # percent_text): the headline should say so too.
+    change = compare_latest(two_periods(1000, 1004))
+    assert percent_text(change) == "little change (our calculation)"
+    assert OUR_CALCULATION in describe_change(change), describe_change(change)
+
+
+def test_percent_text_rise_and_fall():
+    assert percent_text(compare_latest(two_periods(101.76, 626.81, unit="kg"))) == "▲ up 516% (our calculation)"
+    assert percent_text(compare_latest(two_periods(765, 560))) == "▼ down 27% (our calculation)"
 
 
 @pytest.mark.parametrize(
     ("before", "after", "text"),
     [
-        (1000, 1004, "little change"),
-        (1000, 996, "little change"),
-        (1000, 1006, "▲ up 1%"),
-        (1000, 994, "▼ down 1%"),
+        (1000, 1004, "little change (our calculation)"),
+        (1000, 996, "little change (our calculation)"),
+        (1000, 1006, "▲ up 1% (our calculation)"),
+        (1000, 994, "▼ down 1% (our calculation)"),
     ],
 )
 def test_percent_text_little_change_under_half_a_percent(before, after, text):
-    assert percent_text(compare_latest(two_years(before, after))) == text
+    assert percent_text(compare_latest(two_periods(before, after))) == text
 
 
-def test_percent_text_reason_when_no_percent(outcomes):
-    rows = measure(outcomes, "Disruptions", strand="Prevent")
-    assert percent_text(compare_latest(rows)) == "no % shown: recording changed between the periods"
-    assert percent_text(compare_latest(two_years(4, 8))) == "no % shown: the earlier figure is under 10"
-    single = compare_latest(measure(outcomes, "Rise in cocaine seized on previous year"))
+def test_percent_text_reason_when_no_percent():
+    broken = two_periods(261, 133, series_break="yes", note=BREAK_NOTE)
+    assert percent_text(compare_latest(broken)) == "no % shown: recording changed between the periods"
+    assert percent_text(compare_latest(two_periods(4, 8))) == "no % shown: the earlier figure is under 10"
+    heroin = two_periods(10.68, 7.22, unit="kg")
+    assert percent_text(compare_latest(heroin)) == "no % shown: the earlier figure is under 100 kg"
+    single = compare_latest(frame(row(value=500, unit="kg", qualifier="over")))
     assert percent_text(single) == "no % shown: no earlier period"
 
 
 def test_percent_text_no_change_without_percent():
-    assert percent_text(compare_latest(two_years(4, 4))) == "no change"
+    assert percent_text(compare_latest(two_periods(4, 4))) == "no change"
 
 
 def test_percent_text_equal_values_say_no_change():
     # Equal figures are 'no change' (as the docstring says and as they are on a small base),
     # not 'little change', which implies some movement.
-    change = compare_latest(two_years(560, 560))
+    change = compare_latest(two_periods(560, 560))
     assert change.direction == "same"
     assert percent_text(change) == "no change"
 
 
 def test_describe_change_never_says_zero_percent():
     # 1,000 then 1,004 is 'little change' in percent_text; the headline should not read 'rose 0%'.
-    text = describe_change(compare_latest(two_years(1000, 1004)))
+    text = describe_change(compare_latest(two_periods(1000, 1004)))
     assert "0%" not in text, text
 
 
@@ -544,24 +759,70 @@ def test_biggest_changes_order_and_limit():
         make_change("mid fall", -25),
     ]
     rises, falls = biggest_changes(changes)
-    assert [c.label for c in rises] == ["huge rise", "mid rise", "small rise"]
-    assert [c.label for c in falls] == ["big fall", "mid fall", "small fall"]
+    # From a base of 100 people, a change must be at least 10 people to be among the biggest: "small
+    # rise" (5) and "small fall" (2) moved too little, whatever their per cent.
+    assert [c.label for c in rises] == ["huge rise", "mid rise"]
+    assert [c.label for c in falls] == ["big fall", "mid fall"]
+    more = [*changes, make_change("ten up", 10), make_change("ten down", -10)]
+    rises, falls = biggest_changes(more)
+    assert [c.label for c in rises] == ["huge rise", "mid rise", "ten up"]
+    assert [c.label for c in falls] == ["big fall", "mid fall", "ten down"]
     rises, falls = biggest_changes(changes, n=1)
     assert [c.label for c in rises] == ["huge rise"]
     assert [c.label for c in falls] == ["big fall"]
-
-
-def test_biggest_changes_real(outcomes):
-    table = outcomes[outcomes["source"] == "para 88"]
-    changes = [compare_latest(table[table["strand"] == s]) for s in schema.STRANDS]
-    table = table[table["strand"] == ""]
-    changes += [compare_latest(table[table["measure"] == m]) for m in dict.fromkeys(table["measure"])]
-    assert len(changes) == 4 + 11
-    rises, falls = biggest_changes(changes)
-    assert [c.label for c in rises] == ["Other Class A seized", "Cocaine seized", "Ammunition seized"]
-    assert [c.label for c in falls] == ["Safeguarded", "Years sentenced", "Charged"]
-    assert all(c.label != "Disruptions" for c in rises + falls)  # series break: no %
     assert biggest_changes([]) == ([], [])
+
+
+#: A year's outcomes as a board paper gives them: (measure, unit, earlier figure, later figure).
+OUTCOMES = (
+    ("Arrested", "people", 765, 560),
+    ("Charged", "people", 336, 209),
+    ("Convicted", "people", 211, 174),
+    ("Years sentenced", "years", 1504, 816),
+    ("Firearms seized", "firearms", 41, 44),
+    ("Ammunition seized", "rounds", 403, 1070),
+    ("Cocaine seized", "kg", 101.76, 626.81),
+    ("Heroin seized", "kg", 10.68, 7.22),
+    ("Other Class A seized", "kg", 13.31, 113.81),
+    ("Other Class B seized", "kg", 10.72, 20.09),
+    ("Safeguarded", "people", 371, 137),
+)
+
+
+def test_biggest_changes_over_a_paper_s_outcomes():
+    rows = []
+    for measure_name, unit, before, after in OUTCOMES:
+        rows += [
+            row(measure=measure_name, unit=unit, value=before, **BEFORE),
+            row(measure=measure_name, unit=unit, value=after, **AFTER),
+        ]
+    for strand, before, after in (
+        ("Pursue", 726, 815),
+        ("Prevent", 261, 133),
+        ("Protect", 180, 181),
+        ("Prepare", 20, 12),
+    ):
+        rows += [
+            row(measure="Disruptions", strand=strand, unit="disruptions", value=before, **BEFORE),
+            row(measure="Disruptions", strand=strand, unit="disruptions", value=after, series_break="yes", **AFTER),
+        ]
+    changes = changes_by_series(frame(*rows))
+    assert len(changes) == 11 + 4
+    rises, falls = biggest_changes(changes)
+    # Other Class A rose from 13.31 kg, under the 100 kg base: no %, so it is not among the rises; nor is
+    # Firearms seized (41 to 44, up 7%): it moved by 3, under the 10 a count must move to be listed.
+    assert [c.label for c in rises] == ["Cocaine seized", "Ammunition seized"]
+    assert [c.label for c in falls] == ["Safeguarded", "Years sentenced", "Charged"]
+    assert not any(c.label.startswith("Disruptions") for c in rises + falls)  # series break: no %
+    assert {c.label for c in changes if c.percent is None} == {
+        "Heroin seized",
+        "Other Class A seized",
+        "Other Class B seized",
+        "Disruptions (Pursue)",
+        "Disruptions (Prevent)",
+        "Disruptions (Protect)",
+        "Disruptions (Prepare)",
+    }
 
 
 # --- why_empty --------------------------------------------------------------------------------
@@ -575,8 +836,7 @@ def test_why_empty_strand_on_rows_without_strands(outcomes):
 
 
 def test_why_empty_strand_missing_from_split_rows():
-    # Synthetic: strands present but not the one asked for.
-    rows = synthetic({"strand": "Pursue"}, {"strand": "Prevent"})
+    rows = frame(row(strand="Pursue"), row(strand="Prevent"))
     assert why_empty(rows, Filters(strand="Protect")) == "No figures for the Protect strand in this chart."
 
 
@@ -586,9 +846,19 @@ def test_why_empty_force_on_region_only_rows(outcomes):
     assert why_empty(outcomes, filters) == "The paper reports this only for the West Midlands region as a whole."
 
 
-def test_why_empty_other_force(store):
-    rows = store.dataset("prevent_referrals")
-    rows = rows[rows["measure"] == "Referrals"]
+def test_why_empty_region_only_from_other_sources():
+    rows = frame(row(source_type="official"), row(source_type="paper"))
+    assert why_empty(rows, Filters(force="Staffordshire")) == (
+        "The sources report this only for the West Midlands region as a whole."
+    )
+
+
+def test_why_empty_other_force():
+    rows = frame(
+        row(measure="Referrals", force="West Midlands region", source_type="official", **year(2019)),
+        row(measure="Referrals", force="England and Wales", source_type="official", **year(2019)),
+        row(measure="Referrals", force="England and Wales", source_type="secondary", **year(2018)),
+    )
     filters = Filters(force="West Mercia")
     assert apply_filters(rows, filters).empty
     assert why_empty(rows, filters) == (
@@ -602,8 +872,9 @@ def test_why_empty_unknown_period_lists_periods(outcomes):
     assert why_empty(outcomes, filters) == f"No figures for 2020/21. This chart covers: {EARLIER}; {LATER}."
 
 
-def test_why_empty_unknown_period_many_periods(national_referrals):
-    text = why_empty(national_referrals, Filters(period="2010/11"))
+def test_why_empty_unknown_period_many_periods():
+    rows = frame(*(row(**year(y)) for y in (2019, 2015, 2017, 2016, 2018)))
+    text = why_empty(rows, Filters(period="2010/11"))
     assert text == "No figures for 2010/11. This chart covers: 2015/16; 2016/17; 2017/18; 2018/19 and others."
 
 

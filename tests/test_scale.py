@@ -59,8 +59,8 @@ def test_generated_totals_add_up_and_are_checked(folder, tmp_path):
 )
 def test_every_chart_builds_and_none_draws_synthetic_rows(synthetic, filters):
     for section in SECTIONS:
-        for chart in section.charts(synthetic, filters):
-            assert "Synthetic" not in set(chart.rows["category"].astype(str)), (section.SLUG, chart.key)
+        for chart in section.build(synthetic, filters):
+            assert "Synthetic" not in set(chart.rows["category"].astype(str)), (section.slug, chart.key)
 
 
 def test_benchmark_filter_states_are_distinct_and_filtered():

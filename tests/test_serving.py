@@ -113,17 +113,24 @@ def test_page_html_does_not_carry_every_page_layout(client):
     assert len(html) < 20_000, len(html)
 
 
-def test_pages_are_drawn_before_the_first_visitor():
-    """Importing the app (what gunicorn's master does before it forks) draws every page in the nav."""
+def test_importing_app_builds_nothing_and_wsgi_draws_every_page_before_the_first_visitor():
+    """``import app`` loads no data and registers no page; ``import wsgi`` (what gunicorn's master does
+    before it forks) builds the app and draws every page in the nav and every slide."""
     import subprocess
     import sys
 
     code = (
-        "import app\n"
+        "import dash, app\n"
+        "from data import loader\n"
+        "assert loader._store is None and not dash.page_registry, 'import app built something'\n"
+        "import wsgi\n"
         "from data.loader import get_store\n"
+        "from draw_check import slide_paths\n"
         "paths = app.nav_paths()\n"
-        "assert '/organised-crime' in paths and '/' in paths, paths\n"
-        "missing = [p for p in paths if get_store().memo.peek(('router', p, '')) is None]\n"
+        "assert '/organised-crime' in paths and '/' in paths and '/checks' in paths, paths\n"
+        "slides = slide_paths(get_store())\n"
+        "assert slides[0] == '/present/overview-1', slides[:2]\n"
+        "missing = [p for p in paths + slides if get_store().memo.peek(('router', p, '')) is None]\n"
         "print('missing', missing)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=app_module.ROOT, capture_output=True, text=True, timeout=120)

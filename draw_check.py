@@ -1,0 +1,72 @@
+"""Draw every page, slide and export from the data now serving, and say what failed.
+
+New data is served only when this finds nothing (at start-up and on reload, ``app``): data the
+validator accepts but a page cannot be drawn from is refused with the reason in the log, and the last
+good data keeps serving. Images are not rendered here (that needs Chromium in the master); the figures
+they are rendered from are built, and the data files written.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from flask import Flask
+
+import router_cache
+from data.loader import DataStore
+from data.queries import Filters
+from exports.pack import collect
+from exports.render import export_figure
+from exports.tables import chart_csv, chart_xlsx
+from sections import SECTIONS, section_charts
+
+log = logging.getLogger(__name__)
+
+#: The words a page's layout shows when it failed (components.page.safe_layout).
+PAGE_FAILED = "This page could not be shown"
+
+
+def slide_paths(store: DataStore) -> list[str]:
+    """The address of every slide of meeting mode, with no filters."""
+    paths = []
+    for section in SECTIONS:
+        charts = [c for c in section_charts(section, store, Filters()) if not c.is_empty]
+        paths += [f"/present/{section.slug}-{n}" for n in range(1, len(charts) + 1)]
+    return paths
+
+
+def drawing_problems(server: Flask, store: DataStore, pages: list[str]) -> list[str]:
+    """What could not be drawn from ``store`` (which must be the store the app serves now): each page in
+    ``pages`` and each slide through the page router, and each chart's export figure and data files.
+    Charts that fell back to their plain message are problems too. Drawing pages also caches them."""
+    problems: list[str] = []
+    client = server.test_client()
+    client.get("/")
+    for path in [*pages, *slide_paths(store)]:
+        res = client.post(
+            "/_dash-update-component", data=router_cache.router_request(path), content_type="application/json"
+        )
+        if res.status_code != 200 or PAGE_FAILED in res.get_data(as_text=True):
+            problems.append(f"the page {path} could not be drawn (status {res.status_code}; the log above says why)")
+    when = datetime.now(UTC)
+    for section in SECTIONS:
+        for chart in section_charts(section, store, Filters()):
+            where = f"{section.title}, chart {chart.key!r}"
+            if chart.failed:
+                problems.append(f"{where} could not be drawn from its figures (the log above says why)")
+            if chart.is_empty:
+                continue
+            try:
+                export_figure(chart, store.publications).to_dict()
+                chart_csv(chart, Filters(), "check", when, store.publications)
+                chart_xlsx(chart, Filters(), "check", when, store.publications)
+            except Exception:
+                log.exception("Exporting %s failed", where)
+                problems.append(f"{where} could not be exported (the log above says why)")
+    try:
+        collect(store, SECTIONS, Filters())
+    except Exception:
+        log.exception("The board pack could not be put together")
+        problems.append("the board pack could not be put together (the log above says why)")
+    return problems

@@ -1,0 +1,105 @@
+"""The section contract, and the helpers every section uses.
+
+``Section`` is what a page, a run of slides and a part of the board pack are made from. Its address
+is worked out from its slug, so a page's address and the section its tables and exports are found
+by can never drift apart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from data.checks import concerns, store_checks
+from data.loader import DataStore
+from data.queries import Filters, text_equals
+from figures.chart import Chart, failed_chart
+
+log = logging.getLogger(__name__)
+
+#: The overview's slug: its page is the home page, "/".
+HOME = "overview"
+#: Prefix of a caveat that comes from a check on the paper.
+CHECK_CAVEAT = "Check on the paper"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the dashboard: a page, a run of slides in meeting mode and a part of the pack."""
+
+    #: Lower-case words joined by '-': the page's address is '/<slug>' (the overview's is '/').
+    slug: str
+    #: The navigation label.
+    name: str
+    #: The page heading, and the pack's divider.
+    title: str
+    intro: str
+    #: One sentence for the page's description (search engines, link previews).
+    description: str
+    #: The datasets its figures come from.
+    datasets: tuple[str, ...]
+    #: Every chart of the section under the filters, in reading order.
+    build: Callable[[DataStore, Filters], list[Chart]]
+
+    @property
+    def path(self) -> str:
+        return "/" if self.slug == HOME else f"/{self.slug}"
+
+
+def section_charts(section: Section, store: DataStore, filters: Filters) -> list[Chart]:
+    """``section.build(store, filters)``, worked out once per filter state and data, with the checks on
+    the paper that concern each chart added to its caveats.
+
+    Pages, exports and meeting mode share the result, so a chart is built once, not on every request.
+    Callers must not change what they get back (figures are copied before restyling). A section whose
+    code fails as a whole gives one chart saying so, never an error page.
+    """
+    return store.memo.get_or_make(("charts", section, filters), lambda: _build(section, store, filters))
+
+
+def _build(section: Section, store: DataStore, filters: Filters) -> list[Chart]:
+    try:
+        charts = section.build(store, filters)
+    except Exception:
+        log.exception("Section %s could not be built under %s", section.slug, filters)
+        rows = page_rows(store, section.datasets)
+        return [failed_chart(f"{section.slug}-all", section.title, rows, rows)]
+    differing = [r for r in store_checks(store) if r.verdict.kind == "differs"]
+    for chart in charts:
+        for result in differing:
+            if not chart.rows.empty and concerns(result, chart.rows):
+                chart.caveats.append(f"{CHECK_CAVEAT} ({result.paragraphs}): {result.verdict.caveat}")
+    return charts
+
+
+def page_rows(store: DataStore, datasets: Sequence[str]) -> pd.DataFrame:
+    """All rows of a section's datasets."""
+    return store.frame[store.frame["dataset"].isin(list(datasets))]
+
+
+def pick(frame: pd.DataFrame, **where: str | tuple[str, ...]) -> pd.DataFrame:
+    """The rows of ``frame`` whose columns have the given values (a tuple: any of them), chosen by
+    what they mean: ``pick(rows, measure="Arrested", breakdown="Total")``."""
+    mask = pd.Series(True, index=frame.index)
+    for column, wanted in where.items():
+        if isinstance(wanted, tuple):
+            mask &= frame[column].astype(str).isin(wanted)
+        else:
+            mask &= text_equals(frame[column], wanted)
+    return frame[mask]
+
+
+def only(rows: pd.DataFrame) -> pd.Series | None:
+    """The single row of ``rows``, or None when there are none or several (a title then says less)."""
+    return rows.iloc[0] if len(rows) == 1 else None
+
+
+def latest_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the latest period (by date)."""
+    from data.queries import ordered_periods
+
+    periods = ordered_periods(rows)
+    return rows[rows["period"] == periods[-1]] if periods else rows
