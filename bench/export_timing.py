@@ -33,9 +33,9 @@ def timed(client, url: str, runs: int) -> list[float]:
 
 def main() -> int:
     logging.basicConfig(level=logging.WARNING)
-    import app
+    import wsgi
 
-    client = app.app.server.test_client()
+    client = wsgi.server.test_client()
     cases = [
         ("First image (starts the exporter's Chromium)", "/export/chart/organised-crime/rocu-justice.png", 1),
         ("One chart as PNG", "/export/chart/organised-crime/rocu-drugs.png", RUNS),

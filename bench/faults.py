@@ -29,7 +29,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import children, server_log, serving, table, verdict, wait_for, write
-from data.loader import DEFAULT_DATA_DIR
+from data.loader import DEFAULT_DATA_DIR  # the shipped data: what a deployment serves
 from router_cache import router_request
 
 CLIENTS = 100
@@ -146,11 +146,11 @@ def _boots(proc) -> int:
     return server_log(proc).count("Booting worker")
 
 
-def reload_bad_then_good_data(bad_dataset: str = "ct_contest") -> dict:
-    """Serve a copy of the data; SIGHUP after an invalid edit, then after a valid one."""
+def reload_bad_then_good_data(bad_dataset: str = "ct_contest", source: Path = DEFAULT_DATA_DIR) -> dict:
+    """Serve a copy of the data in ``source``; SIGHUP after an invalid edit, then after a valid one."""
     with tempfile.TemporaryDirectory(prefix="spr-reload-") as tmp:
         folder = Path(tmp) / "tables"
-        shutil.copytree(DEFAULT_DATA_DIR, folder)
+        shutil.copytree(source, folder)
         with serving(env={"SPR_WORKERS": str(WORKERS), "SPR_DATA_DIR": str(folder)}) as (base, proc):
             wait_for(lambda: _boots(proc) >= WORKERS, timeout=30)
             good_rows = _dataset_json(base, bad_dataset)
@@ -170,7 +170,7 @@ def reload_bad_then_good_data(bad_dataset: str = "ct_contest") -> dict:
             still_running = proc.poll() is None
 
             # 2. Put the good file back, make a valid change, then SIGHUP.
-            shutil.copy(DEFAULT_DATA_DIR / f"{bad_dataset}.csv", folder / f"{bad_dataset}.csv")
+            shutil.copy(source / f"{bad_dataset}.csv", folder / f"{bad_dataset}.csv")
             _edit_csv(folder / "datasets.csv", 0, "title", "Terrorism threat picture (revised)")
             mark = len(server_log(proc))
             boots = _boots(proc)

@@ -32,6 +32,8 @@ SCALED: dict[str, str] = {
     "operation_venetic": "people",
 }
 SOURCE = "https://example.org/synthetic"
+#: The publication every generated row names (added to the copy's publications.csv).
+PUBLICATION = "synthetic-benchmark"
 NOTE = "SYNTHETIC: generated for the data-scale benchmark; not a real figure."
 #: Every force except the region as a whole (which the referral page lists row by row).
 FORCES: tuple[str, ...] = tuple(f for f in schema.FORCES if f != "West Midlands region")
@@ -80,6 +82,7 @@ def generate(dataset: str, count: int) -> pd.DataFrame:
             "qualifier": "exact",
             "derived": "no",
             "series_break": "",
+            "publication": PUBLICATION,
             "source": SOURCE,
             "source_type": "official",
             "note": NOTE,
@@ -122,4 +125,19 @@ def write_folder(target: Path, rows: int, source: Path = DEFAULT_DATA_DIR) -> di
             f" SYNTHETIC: plus {count:,} generated rows for the data-scale benchmark."
         )
     catalogue.to_csv(target / schema.CATALOGUE_FILE, index=False, lineterminator="\n")
+    with (target / schema.PUBLICATIONS_FILE).open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            [
+                PUBLICATION,
+                "SYNTHETIC rows for the data-scale benchmark",
+                "SYNTHETIC",
+                "Generated in code",
+                "",
+                "",
+                "2001",
+                "Not a real publication.",
+                SOURCE,
+                "",
+            ]
+        )
     return counts

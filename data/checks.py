@@ -499,6 +499,16 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def _datasets(rule: Rule) -> set[str]:
+    """The datasets a rule reads (its picks', or its total rule's)."""
+    picks = [v for v in vars(rule).values() if isinstance(v, Pick)]
+    found = {p.dataset for p in picks}
+    total = getattr(rule, "total", None)
+    if isinstance(total, schema.TotalRule):
+        found.add(total.dataset)
+    return found
+
+
 def statements(frame: pd.DataFrame, history: pd.DataFrame | None) -> pd.DataFrame:
     """Every statement of every figure: those shown and those a later publication restated."""
     if history is None or history.empty:
@@ -513,14 +523,18 @@ def run_checks(
     rules: Sequence[Rule] = RULES,
 ) -> list[CheckResult]:
     """Every rule on every publication it applies to, latest publication first, rules in order."""
+    # Only the datasets some rule reads are looked at (most publications have none of their rows).
+    read = {name for rule in rules for name in _datasets(rule)}
     every = statements(frame, history)
+    every = every[every["dataset"].astype(str).isin(read)]
+    shown = frame[frame["dataset"].astype(str).isin(read)]
     by_pub = every["publication"].astype(str)
     results = []
     for pub in sorted(publications.values(), key=lambda p: p.date.last_day, reverse=True):
         own = every[by_pub == pub.id]
         if own.empty:
             continue
-        others = frame[frame["publication"].astype(str) != pub.id]
+        others = shown[shown["publication"].astype(str) != pub.id]
         for rule in rules:
             found = rule.run(own, others, pub)
             if found is not None:

@@ -75,8 +75,9 @@ def _bar_marker(colour: str, derived: list[bool]) -> dict:
 
 
 def label_room(labels: Sequence[str]) -> int:
-    """Pixels to the right of a bar chart for its longest outside label (about 9 px a character)."""
-    return 20 + 9 * max((len(t) for t in labels if t), default=0)
+    """Pixels to the right of a bar chart for its longest outside label (about 9 px a character; a label
+    over several lines counts its longest)."""
+    return 20 + 9 * max((len(line) for t in labels if t for line in str(t).split("<br>")), default=0)
 
 
 def wrap_label(text: str, width: int = 16) -> str:
@@ -138,12 +139,12 @@ def period_bars(
             hovertemplate="%{text}<extra>" + period + "</extra>",
         )
         if horizontal:
-            fig.add_trace(go.Bar(x=sub["value"], y=list(sub.index), orientation="h", **kwargs))
+            fig.add_trace(go.Bar(x=sub["value"], y=[wrap_label(c) for c in sub.index], orientation="h", **kwargs))
         else:
             fig.add_trace(go.Bar(x=list(sub.index), y=sub["value"], **kwargs))
     fig.update_layout(barmode="group", showlegend=len(periods) > 1)
     if horizontal:
-        fig.update_yaxes(categoryorder="array", categoryarray=cats[::-1])
+        fig.update_yaxes(categoryorder="array", categoryarray=[wrap_label(c) for c in cats[::-1]])
         fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True)
     else:
         fig.update_yaxes(rangemode="tozero")

@@ -27,7 +27,8 @@ def results_table(results: list, caption: str) -> html.Div:
         html.Tr(
             [
                 html.Th(
-                    [html.Span(r.rule.title), html.Br(), html.Span(r.rule.description, className="small")], scope="row"
+                    [html.Span(r.rule.title), html.Br(), html.Span(r.rule.description, className="small fw-normal")],
+                    scope="row",
                 ),
                 html.Td(html.Strong(r.verdict.label), className=_VERDICT_CLASS.get(r.verdict.kind, "check-unknown")),
                 html.Td(r.verdict.text),

@@ -57,7 +57,12 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
         )
     ids = [s[0] for s in slides]
     # A section's name alone ("/present/venetic") opens its first slide.
-    index = ids.index(slide) if slide in ids else next((i for i, s in enumerate(slides) if slide == s[1].slug), 0)
+    # A section's name alone ("/present/venetic"), or a slide it no longer has under these filters, opens
+    # that section's first slide; anything else the first slide of all.
+    named = (
+        (slide or "").rsplit("-", 1)[0] if slide and slide not in ids and slide.rsplit("-", 1)[-1].isdigit() else slide
+    )
+    index = ids.index(slide) if slide in ids else next((i for i, s in enumerate(slides) if named == s[1].slug), 0)
     slide_id, section, chart = slides[index]
 
     def url(i: int) -> str:

@@ -9,7 +9,7 @@ from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import Filters, changes_by_series, describe_change, ordered_periods, percent_text
 from figures.chart import Chart, build_chart
-from figures.charts import category_bars, period_bars
+from figures.charts import category_bars, label_room, period_bars
 from sections.base import Section, latest_rows, only, pick
 
 JUSTICE = ("Arrested", "Charged", "Convicted")
@@ -146,9 +146,13 @@ def _lead_support_figure(rows: pd.DataFrame):
         if getattr(trace, "y", None) is None:
             continue
         trace.text = [
-            f"{text} (stated {said[(b, trace.name)]})" if (b, trace.name) in said else text
-            for text, b in zip(trace.text, trace.y, strict=True)
+            f"{text}<br>stated {said[(b, trace.name)]}" if (b, trace.name) in said else text
+            for text, b in zip(trace.text, [str(y).replace("<br>", " ") for y in trace.y], strict=True)
         ]
+    # Room after the longest bar for its label, whatever the screen width.
+    labels = [t for trace in fig.data for t in (trace.text or ())]
+    fig.update_layout(margin=dict(r=label_room(labels)))
+    fig.update_xaxes(range=[0, float(counts["value"].max()) * 1.05] if counts["value"].notna().any() else None)
     return fig
 
 

@@ -6,6 +6,7 @@ mode and of the board pack. The other headline figures follow, grouped by topic.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -47,6 +48,14 @@ ROCU = "Serious and organised crime: the regional unit"
 VENETIC = "Operation Venetic (EncroChat) in the region"
 COUNTY_LINES = "County Lines Task Force"
 CT = "Counter terrorism: Pursue"
+
+#: How the summary's strip names each topic before a tile's label ("Operation Venetic: people arrested").
+SHORT_TOPICS = {
+    ROCU: "Organised crime unit",
+    VENETIC: "Operation Venetic",
+    COUNTY_LINES: "County Lines Task Force",
+    CT: "Counter terrorism, Pursue",
+}
 
 #: The headline figures by topic; those marked as key also make the summary's strip, in this order.
 HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
@@ -346,9 +355,15 @@ def what_changed(table: pd.DataFrame) -> list[str]:
 def charts(store: DataStore, filters: Filters) -> list[Chart]:
     """The summary, the paper's reasons, then the headline figures by topic."""
     search = filters.to_search()
-    keys = [h for _, _, hs in HEADLINES for h, key in hs if key]
+    keys = [
+        dataclasses.replace(h, label=f"{SHORT_TOPICS[topic]}: {h.label[:1].lower()}{h.label[1:]}")
+        for topic, _, hs in HEADLINES
+        for h, key in hs
+        if key
+    ]
     key_tiles, key_rows = _tiles(store, filters, keys, search)
-    table = outcomes_table(store)
+    # What changed most: the unit's own outcomes table, for the region it covers.
+    table = pick(outcomes_table(store), force="West Midlands region")
     pool = pd.concat([*(headline_rows(store, h) for _, _, hs in HEADLINES for h, _ in hs), table])
     shown = apply_filters(table, filters)
     points = what_changed(shown)

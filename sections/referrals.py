@@ -216,6 +216,6 @@ SECTION = Section(
     "These are the national figures, published each year by the Home Office, with the changes to how they "
     "are counted marked.",
     description="Referrals to Prevent in England and Wales since 2015/16, by sector, concern and Channel outcome.",
-    datasets=("prevent_referrals",),
+    datasets=("prevent_referrals", "ct_contest"),
     build=charts,
 )

@@ -71,7 +71,9 @@ def test_charts_draw_the_paper_figures(page, base_url):
     assert [t["y"] for t in justice] == [[765, 336, 211], [560, 209, 174]]
     drugs = graph_data(page, "rocu-drugs-graph")
     assert drugs[1]["y"][0] == 626.81
-    expect(page.locator("#rocu-drugs-title")).to_have_text("Cocaine seized rose more than six-fold to 626.81 kg")
+    expect(page.locator("#rocu-drugs-title")).to_have_text(
+        "Cocaine seized rose more than six-fold (our calculation) to 626.81 kg"
+    )
     page.goto(base_url + "/venetic")
     outcomes = graph_data(page, "venetic-outcomes-graph")
     lead = next(t for t in outcomes if t["name"] == "ROCUWM lead")
@@ -175,8 +177,10 @@ def test_dataset_page_shows_figures_with_sources(page, base_url):
 
 def test_about_lists_every_dataset(page, base_url, store):
     page.goto(base_url + "/about")
-    table = page.locator("main table").first
-    expect(table.locator("tbody tr")).to_have_count(len(store.names))
+    papers, datasets = page.locator("main table").nth(0), page.locator("main table").nth(1)
+    expect(papers.locator("caption")).to_have_text("1 board paper")
+    expect(datasets.locator("tbody tr")).to_have_count(len(store.names))
+    expect(page.locator(".figures-as-at")).to_contain_text("Figures as at January 2021")
     assert_clean(page)
 
 

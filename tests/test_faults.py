@@ -7,6 +7,7 @@ the same figures).
 from __future__ import annotations
 
 from bench.faults import WORKERS, kill_worker_under_load, reload_bad_then_good_data
+from tests.conftest import DATA_DIR
 
 
 def test_killing_a_worker_under_load_loses_at_most_its_request_and_is_replaced():
@@ -19,7 +20,7 @@ def test_killing_a_worker_under_load_loses_at_most_its_request_and_is_replaced()
 
 
 def test_invalid_data_on_reload_keeps_the_last_good_data_and_logs_where():
-    result = reload_bad_then_good_data()
+    result = reload_bad_then_good_data(source=DATA_DIR)
     assert result["rejected_logged"], result
     assert result["error_names_file_line_column"], result
     assert result["new_workers_started"], result

@@ -9,6 +9,7 @@ from data.loader import load_store
 from data.queries import ALL, Filters
 from data.validation import DataError
 from sections import SECTIONS
+from tests.conftest import DATA_DIR
 
 ROWS = 1_000
 
@@ -16,7 +17,7 @@ ROWS = 1_000
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     path = tmp_path_factory.mktemp("synthetic")
-    write_folder(path, ROWS)
+    write_folder(path, ROWS, source=DATA_DIR)
     return path
 
 
