@@ -133,6 +133,8 @@ FORCES: tuple[str, ...] = (
     "Eastern region",
     "East Midlands region",
     "Greater Manchester Police",
+    # Several forces' teams reported together (the County Lines Programme's taskforces).
+    "County Lines Programme taskforces",
 )
 
 STRANDS: tuple[str, ...] = ("Pursue", "Prevent", "Protect", "Prepare")
