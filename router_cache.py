@@ -95,21 +95,3 @@ def router_request(path: str, search: str = "") -> bytes:
             "changedPropIds": ["_pages_location.pathname"],
         }
     ).encode()
-
-
-def warm(server: Flask, paths: list[str], get_store: Callable[[], DataStore]) -> None:
-    """Draw each page once with no filters, so its answer is cached before any visitor asks.
-
-    Run in gunicorn's master (preload), this also does Dash's first-request set-up there: every
-    worker starts with it done and with the pages cached, instead of the first visitors waiting.
-    """
-    client = server.test_client()
-    client.get("/")
-    for path in paths:
-        res = client.post(_CALLBACK, data=router_request(path), content_type="application/json")
-        if res.status_code != 200 or get_store().memo.peek(("router", path, "")) is None:
-            log.error(
-                "The page %s could not be drawn at start-up (%s); it will be tried again when asked for",
-                path,
-                res.status_code,
-            )

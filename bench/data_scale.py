@@ -6,7 +6,7 @@ to a temporary folder, and two fresh Python processes measure it, so each size's
 - *load*: ``load_store`` (read, validate, build the frame), the resident memory after it, then each
   section's ``charts(store, filters)`` for distinct filter states, uncached (no memo), as the
   page callback builds them;
-- *app*: ``import app`` with ``SPR_DATA_DIR`` on the folder (create the app, load and validate the
+- *app*: ``import wsgi`` with ``SPR_DATA_DIR`` on the folder (create the app, load and validate the
   data, draw every page once: what the gunicorn master does before forking workers), then the
   router callback the browser POSTs when filters are applied (``/_dash-update-component``), for a
   fresh query string every time, so neither the router cache nor the chart memo answers.
@@ -116,7 +116,7 @@ def child_load(folder: Path, states: list[dict[str, str]]) -> dict[str, object]:
 
 
 def child_app(states: list[dict[str, str]]) -> dict[str, object]:
-    """In a fresh process (``SPR_DATA_DIR`` set): time ``import app``, then router callbacks per filter state."""
+    """In a fresh process (``SPR_DATA_DIR`` set): time ``import wsgi``, then router callbacks per filter state."""
     start = time.perf_counter()
     import wsgi as app  # importing it (building the app, as gunicorn's master does) is what is measured
 
@@ -255,7 +255,7 @@ def report(results: list[dict]) -> list[str]:
         "- Each size runs in two fresh processes. *Load*: `load_store` (read, validate, build the frame); its memory "
         "is the peak above the process before loading (Python, pandas, plotly imported). *Charts*: a section's "
         f"`charts(store, filters)` uncached, {n_charts} distinct filter states over the six sections. *Start-up*: "
-        "`import app` (create the app, load and validate, draw every page once: what the gunicorn master does "
+        "`import wsgi` (create the app, load and validate, draw every page, slide and export once: what the gunicorn master does "
         f"before it forks workers). *Callback*: the router callback the browser POSTs when filters are applied, "
         f"{n_calls} distinct query strings over the seven pages (so neither cache answers), through Flask's test "
         "client (no network). RSS is the app process after those callbacks (what a worker forked from it holds); "

@@ -113,8 +113,24 @@ def text_equals(series: pd.Series, value: str) -> pd.Series:
 def ordered_periods(frame: pd.DataFrame) -> list[str]:
     """Period labels in time order: by end date (the latest period is the one that ends last), then
     start date, then label; undated last."""
-    spans = frame[["period", "period_start", "period_end"]].drop_duplicates("period")
-    return spans.sort_values(["period_end", "period_start", "period"], na_position="last")["period"].tolist()
+    if frame.empty:
+        return []
+    # One row per label: its first (a label means one span of dates; the validator makes sure of it).
+    first = pd.Series(frame["period"].to_numpy(dtype=object)).drop_duplicates()
+    at = first.index.to_numpy()
+    ends, starts = frame["period_end"].to_numpy()[at], frame["period_start"].to_numpy()[at]
+
+    def key(i: int) -> tuple:
+        end, start = ends[i], starts[i]
+        return (
+            pd.isna(end),
+            end if pd.notna(end) else 0,
+            pd.isna(start),
+            start if pd.notna(start) else 0,
+            first.iat[i],
+        )
+
+    return [str(first.iat[i]) for i in sorted(range(len(first)), key=key)]
 
 
 @dataclass(frozen=True)

@@ -84,8 +84,11 @@ Text = str | Callable[[pd.DataFrame], str]
 def row_caveats(rows: pd.DataFrame) -> list[str]:
     """Caveats every chart carries about its own rows: figures a later publication revised, and
     figures the dashboard worked out."""
-    out = []
-    for r in rows[rows["revised_from"] != ""].itertuples(index=False) if "revised_from" in rows else ():
+    out: list[str] = []
+    revised = rows["revised_from"] != "" if "revised_from" in rows else None
+    if (revised is None or not revised.any()) and not (rows["derived"] == "yes").any():
+        return out
+    for r in rows[revised].itertuples(index=False) if revised is not None else ():
         value = format_value(r.value, str(r.unit), str(r.qualifier), r.value_text)
         name = str(r.measure) + (f" ({r.breakdown})" if r.breakdown else "")
         out.append(f"{name}, {r.period}: {value}, {r.revised_from}.")
