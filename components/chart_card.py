@@ -87,7 +87,7 @@ def downloads(chart: Chart, export_base: str, search: str) -> html.Div:
     )
 
 
-def chart_body(chart: Chart, title_id: str, summary_id: str):
+def chart_body(chart: Chart, title_id: str, summary_id: str, publications: dict):
     """What the card shows: headline tiles, the computed points, the facts, the figure, or why not."""
     if chart.tiles or chart.points:
         return html.Div(
@@ -98,7 +98,7 @@ def chart_body(chart: Chart, title_id: str, summary_id: str):
             className="chart-summary-body",
         )
     if chart.facts and not chart.rows.empty:
-        return fact_list(chart.rows, show_category=chart.facts_by_category)
+        return fact_list(chart.rows, show_category=chart.facts_by_category, publications=publications)
     if chart.figure is None or chart.rows.empty:
         return html.P(chart.empty_message or "No figures for this selection.", className="empty-chart")
     # A <figure> named by the card's title and described by its summary (a figure may hold the
@@ -113,7 +113,7 @@ def chart_body(chart: Chart, title_id: str, summary_id: str):
 def chart_card(chart: Chart, publications: dict, export_base: str | None = None, search: str = "") -> html.Section:
     title_id = f"{chart.key}-title"
     summary_id = f"{chart.key}-summary"
-    body = chart_body(chart, title_id, summary_id)
+    body = chart_body(chart, title_id, summary_id, publications)
     caveats = list(dict.fromkeys(c for c in chart.caveats if c))
     children: list = [
         html.P("Context from other sources", className="context-badge small") if chart.context else None,
@@ -169,4 +169,4 @@ def draw_table(clicks: int | None, slot: object, pathname: str | None, search: s
     chart = find_chart(pathname, search, ctx.triggered_id["key"])
     if chart is None or chart.rows.empty:
         return html.P("This table is not available here. Reload the page to see it.", className="small")
-    return rows_table(chart.rows, caption=chart.title)
+    return rows_table(chart.rows, caption=chart.title, publications=get_store().publications)

@@ -20,7 +20,7 @@ def source_link(source: str, short: bool = False) -> html.A | str:
     return source
 
 
-def rows_table(frame: pd.DataFrame, caption: str) -> html.Div:
+def rows_table(frame: pd.DataFrame, caption: str, publications: dict | None = None) -> html.Div:
     """Rows of a dataset: measure, split, period, area, strand, value as words, source, note.
 
     ``frame`` needs the columns of ``data.schema.FRAME_COLUMNS``.
@@ -36,7 +36,12 @@ def rows_table(frame: pd.DataFrame, caption: str) -> html.Div:
         "Note",
     )
     body = []
+    papers = set(frame.loc[frame["source_type"] == "paper", "publication"].astype(str))
     for row in frame.itertuples(index=False):
+        source = row.source
+        pub = (publications or {}).get(str(row.publication))
+        if len(papers) > 1 and row.source_type == "paper" and pub is not None:
+            source = f"{row.source}, {pub.name}"  # which paper, where there are several
         value = format_value(row.value, str(row.unit), str(row.qualifier), row.value_text)
         note = row.note
         if row.derived == "yes":
@@ -53,7 +58,7 @@ def rows_table(frame: pd.DataFrame, caption: str) -> html.Div:
                     html.Td(str(row.force)),
                     html.Td("" if pd.isna(row.strand) else str(row.strand)),
                     html.Td(value, className="text-end text-nowrap"),
-                    html.Td(source_link(row.source), className="source-cell"),
+                    html.Td(source_link(source), className="source-cell"),
                     html.Td(note),
                 ]
             )

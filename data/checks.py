@@ -23,8 +23,9 @@ from data.queries import ordered_periods, text_equals
 
 AGREES, DIFFERS, UNCHECKABLE = "agrees", "differs", "cannot be checked"
 Kind = Literal["agrees", "differs", "cannot be checked"]
-#: The key of a figure: the columns a chart's rows are matched on.
-FIGURE_KEY = ("dataset", "measure", "breakdown", "period", "force", "strand")
+#: The key of a statement: the columns a chart's rows are matched on (the publication too, so a check on a
+#: figure a later paper restated is not put beside the restated figure).
+FIGURE_KEY = ("dataset", "measure", "breakdown", "period", "force", "strand", "publication")
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,6 @@ class PartsMatchTotal:
 
     def run(self, own, others, publication):
         parts, whole = self.parts.rows(own), self.whole.rows(own)
-        parts, whole = parts[parts["value"].notna()], whole[whole["value"].notna()]
         if parts.empty and whole.empty:
             return None
         common = [p for p in ordered_periods(parts) if p in set(whole["period"])]
@@ -139,8 +139,10 @@ class PartsMatchTotal:
             return Verdict(UNCHECKABLE, text), pd.concat([parts, whole])
         period = common[-1]
         a, b = parts[parts["period"] == period], whole[whole["period"] == period]
-        sum_a, sum_b = float(a["value"].sum()), float(b["value"].sum())
         used = pd.concat([a, b])
+        if used["value"].isna().any():
+            return Verdict(UNCHECKABLE, f"In {period} a figure is not stated, so the sums cannot be compared."), used
+        sum_a, sum_b = float(a["value"].sum()), float(b["value"].sum())
         words_a = f"{_n(sum_a)} ({paragraph_range(tuple(a['source']))})"
         words_b = f"{_n(sum_b)} ({' + '.join(_n(v) for v in b['value'])}, {paragraph_range(tuple(b['source']))})"
         if math.isclose(sum_a, sum_b, rel_tol=1e-9, abs_tol=1e-6):
@@ -308,14 +310,24 @@ class StatedDifference:
 
     def run(self, own, others, publication):
         stated = self.stated.rows(own)
-        stated = stated[stated["value"].notna()]
+        stated = stated[
+            stated["value"].notna() & stated["measure"].astype(str).map(lambda m: stated_difference(m) is not None)
+        ]
         if stated.empty:
             return None
-        s = stated.iloc[0]
-        mine = self.figures.rows(own)
+        results = [self._one(s, own, others, publication) for _, s in stated.iterrows()]
+        if len(results) == 1:
+            return results[0]
+        return _combine([(v.kind, v.text, v.difference, *(r for _, r in used.iterrows())) for v, used in results])
+
+    def _one(self, s: pd.Series, own: pd.DataFrame, others: pd.DataFrame, publication: Publication):
+        sign, measure = stated_difference(str(s["measure"]))
+        stated = s.to_frame().T
+        figures = Pick(self.figures.dataset, measure=measure)
+        mine = figures.rows(own)
         mine = mine[mine["value"].notna()]
         # The earlier year from this publication where it gives one, else from an earlier one.
-        theirs = self.figures.rows(others)
+        theirs = figures.rows(others)
         pool = pd.concat([mine, theirs[theirs["value"].notna() & ~theirs["period"].isin(set(mine["period"]))]])
         periods = ordered_periods(pool)
         if s["period"] not in set(mine["period"]) or periods.index(s["period"]) == 0:
@@ -329,20 +341,24 @@ class StatedDifference:
                 [stated.head(1), mine]
             )
         diff = float(now["value"].iloc[0]) - float(before["value"].iloc[0])
-        claim = format_value(s["value"], str(s["unit"]), str(s["qualifier"]))
-        fits = _fits(diff, float(s["value"]), str(s["qualifier"]))
+        claim = f"a {'rise' if sign > 0 else 'fall'} of {format_value(s['value'], str(s['unit']), str(s['qualifier']))}"
+        fits = _fits(sign * diff, float(s["value"]), str(s["qualifier"]))
         unit = str(s["unit"])
         where = (
             ""
             if str(before["publication"].iloc[0]) == publication.id
             else " (the earlier figure from another publication)"
         )
+        moved = "a rise" if diff > 0 else "a fall" if diff < 0 else "no change"
         text = (
-            f"Stated: {claim}. From the figures: {format_value(now['value'].iloc[0], unit, 'exact')} minus "
-            f"{format_value(before['value'].iloc[0], unit, 'exact')} is {format_value(round(diff, 6), unit, 'exact')}{where}."
+            f"Stated: {claim} in {measure[:1].lower()}{measure[1:]}. From the figures: "
+            f"{format_value(now['value'].iloc[0], unit, 'exact')} against {format_value(before['value'].iloc[0], unit, 'exact')} "
+            f"is {moved}" + (f" of {format_value(round(abs(diff), 6), unit, 'exact')}" if diff else "") + f"{where}."
         )
         used = pd.concat([stated.head(1), before, now])
-        return (Verdict(AGREES, text), used) if fits else (Verdict(DIFFERS, text, abs(diff - float(s["value"]))), used)
+        if fits:
+            return Verdict(AGREES, text), used
+        return Verdict(DIFFERS, text, abs(sign * diff - float(s["value"]))), used
 
 
 @dataclass(frozen=True)
@@ -360,7 +376,7 @@ class TotalsAddUp:
         totals = rows[(rows["breakdown"] == self.total.total) & rows["value"].notna()]
         if totals.empty:
             return None
-        match_on = [c for c in schema.KEY_COLUMNS if c != "breakdown"]
+        match_on = [c for c in schema.KEY_COLUMNS if c != "breakdown"] + ["unit"]  # as the validator matches
         parts = rows[rows["breakdown"].isin(self.total.parts)]
         checked, off, partial = 0, [], 0
         used = []
@@ -387,6 +403,19 @@ class TotalsAddUp:
             f"All {checked} totals equal their parts{extra}." if checked > 1 else f"The total equals its parts{extra}."
         )
         return Verdict(AGREES, text), frame
+
+
+_STATED_DIFFERENCE = re.compile(r"^(Rise|Fall) in (.+?) on (the )?previous (year|12 months)$", re.I)
+
+
+def stated_difference(measure: str) -> tuple[int, str] | None:
+    """What a stated rise or fall is of, from its measure: 'Rise in cocaine seized on previous year' is
+    (+1, 'Cocaine seized'); 'Fall in ...' is -1. None for any other measure."""
+    match = _STATED_DIFFERENCE.match(measure.strip())
+    if not match:
+        return None
+    what = match.group(2)
+    return (1 if match.group(1).lower() == "rise" else -1), what[:1].upper() + what[1:]
 
 
 def _same_breakdown(rows: pd.DataFrame, breakdown: str) -> pd.DataFrame:
@@ -481,11 +510,11 @@ RULES: tuple[Rule, ...] = (
     ),
     StatedDifference(
         id="stated-rise-in-cocaine",
-        title="The stated rise in cocaine seized against the table",
-        description="The rise in cocaine seized the paper states in words, against the difference between the "
-        "two years of its outcomes table.",
-        stated=Pick("rocu_outcomes", measure="Rise in cocaine seized on previous year"),
-        figures=Pick("rocu_outcomes", measure="Cocaine seized"),
+        title="Stated rises and falls against the table",
+        description="A rise or fall the paper states in words ('over 500kg more cocaine'), against the difference "
+        "between the two years of its outcomes table.",
+        stated=Pick("rocu_outcomes", category="Stated changes"),
+        figures=Pick("rocu_outcomes"),
     ),
     *(
         TotalsAddUp(

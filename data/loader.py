@@ -25,7 +25,14 @@ import pandas as pd
 
 from data import schema
 from data.formatting import format_value
-from data.publications import PubDate, Publication, check_named, check_publications
+from data.publications import (
+    PubDate,
+    Publication,
+    check_named,
+    check_publications,
+    copied_without_its_publication,
+    unreadable_stated_changes,
+)
 from data.validation import (
     DataError,
     Problem,
@@ -186,12 +193,17 @@ def _read(path: Path, root: Path, columns: tuple[str, ...]) -> tuple[RawTable | 
 
 
 def _fill_period_ends(typed: pd.DataFrame, publications: dict[str, Publication]) -> pd.DataFrame:
-    """A blank period end is the row's publication date: the figure is as at (or to) that date."""
-    ends = pd.to_datetime(
+    """A blank period end is the date of the first publication that states a figure for that period (the
+    figure is as at, or to, that date). So "At January 2021" is January 2021 in every paper that gives a
+    figure for it, and a later paper restating it needs no dates typed in."""
+    dates = pd.to_datetime(
         typed["publication"].map(lambda p: publications[p].date.last_day if p in publications else None)
     )
+    blank = typed["period_end"].isna() & dates.notna()
+    first = dates[blank].groupby(typed.loc[blank, "period"]).min()
     out = typed.copy(deep=False)
-    out["period_end"] = typed["period_end"].fillna(ends)
+    if not first.empty:
+        out["period_end"] = typed["period_end"].fillna(pd.to_datetime(typed["period"].map(first)))
     return out
 
 
@@ -227,6 +239,7 @@ def load_store(directory: Path | str) -> DataStore:
 
     publications: dict[str, Publication] = {}
     undated: set[str] = set()
+    catalogued = False
     pub_path = directory / schema.PUBLICATIONS_FILE
     if not pub_path.is_file():
         problems.append(Problem(schema.PUBLICATIONS_FILE, None, None, "publication catalogue file is missing"))
@@ -236,6 +249,7 @@ def load_store(directory: Path | str) -> DataStore:
         if pub_table is not None:
             publications, undated, pub_problems = check_publications(pub_table)
             problems += pub_problems
+            catalogued = True
 
     catalogue_path = directory / schema.CATALOGUE_FILE
     if not catalogue_path.is_file():
@@ -274,7 +288,8 @@ def load_store(directory: Path | str) -> DataStore:
             continue
         typed, row_problems = check_table(table)
         problems += row_problems
-        problems += check_named(table, typed, publications, undated)
+        if catalogued:  # without the catalogue every row would fail here, hiding the catalogue's own problem
+            problems += check_named(table, typed, publications, undated)
         typed = _fill_period_ends(typed, publications)
         problems += check_period_dates(table, typed)
         known = typed["publication"].isin(list(publications))
@@ -282,7 +297,11 @@ def load_store(directory: Path | str) -> DataStore:
         names = typed["publication"].map(lambda p: publications[p].name if p in publications else repr(p))
         problems += check_restatements(table, typed[known], when[known], names[known])
         current, superseded = _resolve(typed, when, publications)
-        problems += check_totals(name, table, current)
+        # Each publication's totals equal its own parts (a later paper may restate a total alone).
+        for _, own in current.groupby("publication", sort=False):
+            problems += check_totals(name, table, own)
+        problems += copied_without_its_publication(table, typed, publications)
+        problems += unreadable_stated_changes(table, typed)
         current.insert(0, "dataset", name)
         superseded.insert(0, "dataset", name)
         frames.append(current)

@@ -172,15 +172,20 @@ def check_named(
         unknown,
         fmt=lambda v: f"publication {v!r} is not listed in {schema.PUBLICATIONS_FILE}",
     )
-    problems += bad_cells(
-        table,
-        "period_end",
-        pub.isin(list(undated)) & typed["period_end"].isna(),
-        fmt=lambda v: (
-            "the period has no end date and its publication has no valid date to take it from "
-            f"(see {schema.PUBLICATIONS_FILE})"
-        ),
-    )
+    # One line per publication, not one per row: the cause is the catalogue's date, reported there.
+    waiting = typed[pub.isin(list(undated)) & typed["period_end"].isna()]
+    for pub_id, rows in waiting.groupby("publication", sort=False):
+        lines = [int(table.lines[i]) for i in rows.index]
+        more = f" (and {len(lines) - 1} more rows)" if len(lines) > 1 else ""
+        problems.append(
+            Problem(
+                table.path.name,
+                lines[0],
+                "period_end",
+                f"the period has no end date and its publication {pub_id!r} has no valid date to take it from "
+                f"(see {schema.PUBLICATIONS_FILE}){more}",
+            )
+        )
     known = pub.isin(list(publications))
     is_paper = pub.map(lambda p: p in publications and publications[p].is_paper)
     problems += bad_cells(
@@ -221,10 +226,69 @@ def as_at_text(rows: pd.DataFrame, publications: dict[str, Publication]) -> str:
     if paper is not None:
         parts.append(f"Figures as at {paper.date.label} ({paper.title}, {paper.board}).")
         if public is not None:
-            parts.append(f"Public figures for context to {public.date.label}.")
+            parts.append(f"Public releases for context up to {public.date.label}.")
     elif public is not None:
-        parts.append(f"Figures to {public.date.label}, from public releases.")
+        parts.append(f"Figures from public releases up to {public.date.label}.")
     head = paper or public
     if head is not None and head.next_update:
         parts.append(f"Next update: {head.next_update}.")
     return " ".join(parts)
+
+
+def copied_without_its_publication(
+    table: RawTable, typed: pd.DataFrame, publications: dict[str, Publication]
+) -> list[Problem]:
+    """Warn where a period is given by two publications and one of them is dated before the period ends:
+    a row copied for a new period may have kept the old paper's id (a plan or a budget may be stated before
+    its period ends, so this is a warning, not an error)."""
+    problems = []
+    known = typed[typed["publication"].isin(list(publications))]
+    for period, rows in known.groupby("period", sort=False):
+        pubs = list(dict.fromkeys(rows["publication"]))
+        end = rows["period_end"].max()
+        if len(pubs) < 2 or pd.isna(end):
+            continue
+        early = [p for p in pubs if pd.Timestamp(publications[p].date.last_day) < end]
+        late = [p for p in pubs if p not in early]
+        if early and late:
+            idx = rows.index[rows["publication"] == early[0]][0]
+            problems.append(
+                Problem(
+                    table.path.name,
+                    int(table.lines[idx]),
+                    "publication",
+                    f"period {period!r} is given by {', '.join(pubs)}, but {early[0]!r} is dated "
+                    f"{publications[early[0]].date.label}, before the period ends: did a copied row keep the "
+                    "earlier paper's id?",
+                    "warning",
+                )
+            )
+    return problems
+
+
+#: The category of a paper's own statements of change, and how a stated rise or fall is named.
+STATED_CHANGES = "Stated changes"
+
+
+def unreadable_stated_changes(table: RawTable, typed: pd.DataFrame) -> list[Problem]:
+    """Warn of a stated rise or fall in numbers whose measure does not say what it is of: it is then
+    neither checked against the table nor shown beside its chart."""
+    from data.checks import stated_difference
+
+    rows = typed[
+        (typed["category"] == STATED_CHANGES)
+        & typed["value"].notna()
+        & ~typed["unit"].isin(["percent change"])
+        & ~typed["measure"].map(lambda m: stated_difference(str(m)) is not None)
+    ]
+    return [
+        Problem(
+            table.path.name,
+            int(table.lines[idx]),
+            "measure",
+            f"stated change {typed.at[idx, 'measure']!r} is not named 'Rise in <measure> on previous year' or "
+            "'Fall in <measure> on previous year', so it is not checked against the figures",
+            "warning",
+        )
+        for idx in rows.index
+    ]

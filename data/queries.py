@@ -177,6 +177,10 @@ class Change:
     percent: float | None
     why_no_percent: str | None
     caveat: str
+    #: How exact the earlier figure is ("over 360" stays "over 360" when it is the figure before).
+    before_qualifier: str = "exact"
+    #: Either figure was worked out by the dashboard (such a change never leads a headline or a ranking).
+    derived: bool = False
 
     @property
     def direction(self) -> str:
@@ -188,9 +192,11 @@ class Change:
 def compare_latest(series: pd.DataFrame, label: str | None = None) -> Change:
     """Compare the latest period of one measure with the one before.
 
-    ``series`` holds the rows of a single measure (one per period). No % is given
-    across a series break, on a base under ``MIN_BASE_FOR_PERCENT``, or where either
-    figure is not exact.
+    ``series`` holds the rows of a single measure (one per period). No % is given across a series
+    break, between periods that may overlap (a running total "to January 2021" and one "to January
+    2022": the later holds the earlier), between periods of clearly different length, on a base too
+    small in its unit, or where either figure is not exact. Periods of slightly different length are
+    compared, with a caveat that says so.
     """
     periods = ordered_periods(series)
     if series["period"].duplicated().any():
@@ -213,12 +219,19 @@ def compare_latest(series: pd.DataFrame, label: str | None = None) -> Change:
         why = "a figure is not stated"
     elif str(last["qualifier"]) != "exact" or str(prev["qualifier"]) != "exact":
         why = "a figure is not exact"
+    elif not _apart(prev, last):
+        why = "the periods may overlap (a running total includes the one before)"
+    elif _length_ratio(prev, last) > MAX_LENGTH_DIFFERENCE:
+        why = "the periods are of different lengths"
     elif str(last["unit"]) in NO_PERCENT_UNITS or str(last["unit"]) != str(prev["unit"]):
         why = "the figures are not counts or amounts in one unit"
     elif before < min_base(str(last["unit"])):
         why = f"the earlier figure is under {base_words(str(last['unit']))}"
     else:
         percent = (after - before) / before * 100
+    if prev is not None and percent is not None and _length_ratio(prev, last) > 0.01:
+        days = [_days(prev), _days(last)]
+        caveat = " ".join(c for c in (caveat, f"The two periods differ in length ({days[0]} and {days[1]} days).") if c)
     return Change(
         label=label or str(last["measure"]),
         unit=str(last["unit"]),
@@ -230,7 +243,34 @@ def compare_latest(series: pd.DataFrame, label: str | None = None) -> Change:
         percent=percent,
         why_no_percent=why,
         caveat=caveat,
+        before_qualifier=str(prev["qualifier"]) if prev is not None else "exact",
+        derived=str(last["derived"]) == "yes" or (prev is not None and str(prev["derived"]) == "yes"),
     )
+
+
+#: Periods whose lengths differ by more than this share are not compared in per cent.
+MAX_LENGTH_DIFFERENCE = 0.1
+
+
+def _apart(earlier: pd.Series, later: pd.Series) -> bool:
+    """Whether the later period is known to start after the earlier one ends (so neither holds the other).
+    A period with no start date (a figure at, or to, a date) may run back over the one before."""
+    start, end = later["period_start"], earlier["period_end"]
+    if pd.isna(later["period_start"]) and pd.isna(earlier["period_start"]):
+        return False
+    return bool(pd.notna(start) and pd.notna(end) and start > end)
+
+
+def _days(row: pd.Series) -> int:
+    return int((row["period_end"] - row["period_start"]).days) + 1
+
+
+def _length_ratio(earlier: pd.Series, later: pd.Series) -> float:
+    """How far apart the two periods' lengths are, as a share of the longer (0 where unknown)."""
+    if any(pd.isna(row[c]) for row in (earlier, later) for c in ("period_start", "period_end")):
+        return 0.0
+    a, b = _days(earlier), _days(later)
+    return abs(a - b) / max(a, b)
 
 
 #: The columns that, with the period, identify one figure of a dataset: a series is one value of these.
@@ -267,7 +307,7 @@ def describe_change(change: Change) -> str:
     after = format_value(change.after, change.unit, change.qualifier)
     if change.before is None:
         return f"{change.label}: {after}"
-    before = format_value(change.before, change.unit, "exact")
+    before = format_value(change.before, change.unit, change.before_qualifier)
     if change.percent is None:
         if change.direction == "same":
             return f"{change.label} stayed at {after}"
@@ -303,9 +343,11 @@ def percent_text(change: Change) -> str:
 
 
 def biggest_changes(changes: Sequence[Change], n: int = 3) -> tuple[list[Change], list[Change]]:
-    """The ``n`` largest % rises and falls among changes that have a % and that moved by at least the
-    unit's smallest base (so 12 to 14 disruptions, up 17%, does not lead)."""
-    with_pct = [c for c in changes if c.percent is not None and abs(c.after - c.before) >= min_base(c.unit)]
+    """The ``n`` largest % rises and falls among changes that have a %, that moved by at least the unit's
+    smallest base (so 12 to 14 disruptions, up 17%, does not lead) and that are not worked out."""
+    with_pct = [
+        c for c in changes if c.percent is not None and not c.derived and abs(c.after - c.before) >= min_base(c.unit)
+    ]
     rises = sorted((c for c in with_pct if c.percent > 0), key=lambda c: -c.percent)[:n]
     falls = sorted((c for c in with_pct if c.percent < 0), key=lambda c: c.percent)[:n]
     return rises, falls

@@ -71,7 +71,11 @@ def format_report(problems: Sequence[Problem], limit: int = schema.MAX_REPORTED_
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     head = f"{len(errors)} error(s), {len(warnings)} warning(s) in the data files."
-    ordered = sorted(problems, key=lambda p: (p.file, p.line or 0, p.column or "", p.message))
+    # The catalogues first: a problem there (a bad date, a missing file) is often the cause of others.
+    ordered = sorted(
+        problems,
+        key=lambda p: (p.file not in schema.CONTROL_FILES, p.file, p.line or 0, p.column or "", p.message),
+    )
     lines = [head, *(f"  {p}" for p in ordered[:limit])]
     if len(ordered) > limit:
         lines.append(f"  ... and {len(ordered) - limit} more (correct these and check again to see them).")
@@ -368,13 +372,15 @@ def _vocab(table: RawTable, column: str, allowed: Sequence[str], blank_ok: bool)
         out = ~values.isin(allowed)
         return out & (values != "") if blank_ok else out
 
-    shown = ", ".join(repr(a) for a in allowed) if len(allowed) <= 8 else f"{len(allowed)} allowed values"
-    return bad_cells(
-        table,
-        column,
-        table.per_row(column, bad),
-        fmt=lambda v: f"{v!r} is not allowed here (allowed: {shown}; see data/schema.py)",
-    )
+    shown = ", ".join(repr(a) for a in allowed[:24]) + (", ..." if len(allowed) > 24 else "")
+    by_case = {a.casefold(): a for a in allowed}
+
+    def message(value: str) -> str:
+        near = by_case.get(value.strip().casefold())
+        hint = f"did you mean {near!r}? " if near else ""
+        return f"{value!r} is not allowed here; {hint}allowed: {shown} (the lists are in data/schema.py)"
+
+    return bad_cells(table, column, table.per_row(column, bad), fmt=message)
 
 
 def parse_date(text: str) -> date | None:

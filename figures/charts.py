@@ -213,7 +213,12 @@ def stacked_bars(
     fig = new_figure(height=max(240, 56 * len(cats) + 100))
     shown = [wrap_label(c) for c in cats]
     totals = rows[rows["breakdown"] == total].set_index(category).reindex(cats)
-    scale = 100 / totals["value"] if as_share else 1
+    if as_share:
+        # A share of the stated total; where the total is not stated, of the stated parts.
+        stated_parts = rows[rows["breakdown"].isin(parts)].groupby(category)["value"].sum(min_count=1).reindex(cats)
+        scale = 100 / totals["value"].fillna(stated_parts)
+    else:
+        scale = 1
     for i, part in enumerate(parts):
         sub = rows[rows["breakdown"] == part].set_index(category).reindex(cats)
         derived = [str(d) == "yes" for d in sub["derived"]]

@@ -10,9 +10,9 @@ from dash import html
 from components.glossary import glossary_list
 from components.page import as_at
 from components.tables import scrollable, source_link
-from data.formatting import group_sources
+from data.formatting import sources_of
 from data.loader import DataStore, get_store
-from data.queries import MIN_BASE_BY_UNIT, MIN_BASE_FOR_PERCENT
+from data.queries import MIN_BASE_BY_UNIT, MIN_BASE_FOR_PERCENT, base_words
 
 dash.register_page(
     __name__,
@@ -31,20 +31,22 @@ RULES = (
     "changes in per cent are marked as our calculation, and changes a paper states are marked as stated.",
     "A change is given in per cent only between comparable periods, and only from an earlier figure large "
     f"enough in its unit for a per cent to mean something: {MIN_BASE_FOR_PERCENT} of a count, "
-    + ", ".join(f"{v:,g} {u}" for u, v in MIN_BASE_BY_UNIT.items() if u in ("kg", "rounds"))
-    + ", £1m.",
+    + ", ".join(
+        f"{base_words(u)} ({u})" if u in ("tablets", "credentials", "items") else base_words(u)
+        for u in MIN_BASE_BY_UNIT
+    )
+    + ". The biggest changes listed must also have moved by at least that much.",
     "Where a later publication restates a figure, the later figure is shown, marked 'revised from' the earlier "
     "one and its publication.",
     "Figures from news reports are used only where no official page gives them, and are marked as such.",
 )
 
 
-def _sources_summary(sources: tuple[str, ...]) -> str:
-    paras, by_site = group_sources(sources)
-    urls = sum(len(u) for u in by_site.values())
-    parts = []
-    if paras:
-        parts.append(f"Board paper, {paras}")
+def _sources_summary(store: DataStore, name: str) -> str:
+    """'SPR update to the board, January 2021, paras 97–98; 3 public releases', each paper named."""
+    sources = sources_of(store.dataset(name), store.publications)
+    urls = sum(len(u) for u in sources.sites.values())
+    parts = sources.paper_texts()
     if urls:
         parts.append(f"{urls} public release{'s' if urls != 1 else ''}")
     return "; ".join(parts)
@@ -60,7 +62,7 @@ def datasets_table(store: DataStore) -> html.Div:
                     html.Td(info.topic),
                     html.Td(info.description),
                     html.Td(f"{info.rows:,}", className="text-end"),
-                    html.Td(_sources_summary(info.sources)),
+                    html.Td(_sources_summary(store, info.name)),
                     html.Td(info.as_at.label),
                     html.Td(
                         [

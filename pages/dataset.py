@@ -50,6 +50,6 @@ def layout(name: str | None = None, **_query: str) -> html.Div:
                     html.A("JSON", href=f"/api/v1/datasets/{info.name}.json"),
                 ]
             ),
-            rows_table(frame, caption=f"{info.title}: every figure with its source"),
+            rows_table(frame, caption=f"{info.title}: every figure with its source", publications=store.publications),
         ]
     )

@@ -78,7 +78,10 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
             className="presenter-facts presenter-summary",
         )
     elif chart.facts or chart.figure is None:
-        body = html.Div(fact_list(chart.rows, show_category=chart.facts_by_category), className="presenter-facts")
+        body = html.Div(
+            fact_list(chart.rows, show_category=chart.facts_by_category, publications=store.publications),
+            className="presenter-facts",
+        )
     else:
         body = dcc.Graph(
             id="presenter-graph",

@@ -71,7 +71,10 @@ def _build(section: Section, store: DataStore, filters: Filters) -> list[Chart]:
     for chart in charts:
         for result in differing:
             if not chart.rows.empty and concerns(result, chart.rows):
-                chart.caveats.append(f"{CHECK_CAVEAT} ({result.paragraphs}): {result.verdict.caveat}")
+                where = (
+                    f"{result.publication.name}, {result.paragraphs}" if result.paragraphs else result.publication.name
+                )
+                chart.caveats.append(f"{CHECK_CAVEAT} ({where}): {result.verdict.caveat}")
     return charts
 
 
@@ -95,6 +98,19 @@ def pick(frame: pd.DataFrame, **where: str | tuple[str, ...]) -> pd.DataFrame:
 def only(rows: pd.DataFrame) -> pd.Series | None:
     """The single row of ``rows``, or None when there are none or several (a title then says less)."""
     return rows.iloc[0] if len(rows) == 1 else None
+
+
+def latest_statements(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each figure's latest statement: for every measure, breakdown, area and strand, the rows of its latest
+    period (so a fact list shows this year's threat ranking, not last year's beside it)."""
+    from data.queries import SERIES_KEY, ordered_periods
+
+    if rows.empty:
+        return rows
+    keep: list = []
+    for _, series in rows.groupby(list(SERIES_KEY), sort=False, dropna=False, observed=True):
+        keep += list(series.index[series["period"] == ordered_periods(series)[-1]])
+    return rows[rows.index.isin(keep)]  # in the rows' own order
 
 
 def latest_rows(rows: pd.DataFrame) -> pd.DataFrame:

@@ -8,8 +8,8 @@ from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import Filters, ordered_periods, text_equals
 from figures.chart import Chart, build_chart
-from figures.charts import category_bars, period_bars, trend_lines
-from sections.base import Section, latest_rows, only, pick
+from figures.charts import category_bars, distinct_labels, period_bars, trend_lines
+from sections.base import Section, latest_rows, latest_statements, only, pick
 
 
 def _day(value) -> str:
@@ -25,9 +25,12 @@ def _threat_title(rows: pd.DataFrame) -> str:
 
 
 def _values(rows: pd.DataFrame) -> list[str]:
+    """Each row's figure in words, '(worked out)' where the dashboard computed it."""
     return [
-        format_value(v, str(u), str(q), t)
-        for v, u, q, t in zip(rows["value"], rows["unit"], rows["qualifier"], rows["value_text"], strict=True)
+        format_value(v, str(u), str(q), t) + (" (worked out)" if d == "yes" else "")
+        for v, u, q, t, d in zip(
+            rows["value"], rows["unit"], rows["qualifier"], rows["value_text"], rows["derived"], strict=True
+        )
     ]
 
 
@@ -35,8 +38,8 @@ def _pursue_title(rows: pd.DataFrame) -> str:
     """'1 Apr 2020 to 5 Dec 2020: 25 arrests, 9 convictions and 8 recalls to prison' (the latest period)."""
     latest = latest_rows(rows)
     parts = [
-        f"{value} {lower_first(str(m))}" if str(m) != "Arrests" else f"{value} arrests"
-        for m, value in zip(latest["measure"], _values(latest), strict=True)
+        f"{value} {lower_first(name)}"
+        for name, value in zip(distinct_labels(latest, "measure"), _values(latest), strict=True)
     ]
     if not parts:
         return "Pursue results"
@@ -123,7 +126,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
     return [
         build_chart(
             "ct-threat",
-            store.dataset("ct_threat"),
+            latest_statements(store.dataset("ct_threat")),
             filters,
             title=_threat_title,
             summary="How the paper rates the threat from each ideology.",
@@ -148,7 +151,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "ct-accreditation",
-            pick(contest, category="Pursue accreditation"),
+            latest_statements(pick(contest, category="Pursue accreditation")),
             filters,
             title="Forensic standards: accreditation kept and sought",
             summary="The counter terrorism unit's accreditation for gathering evidence, as the paper reports it.",
@@ -174,7 +177,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "ct-prevent",
-            contest[text_equals(contest["strand"], "Prevent")],
+            latest_statements(contest[text_equals(contest["strand"], "Prevent")]),
             filters,
             title=_prevent_title,
             summary="Standards, people and funding for Prevent in the region.",
@@ -183,10 +186,14 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "ct-protect",
-            contest[text_equals(contest["strand"], "Protect")],
+            latest_statements(contest[text_equals(contest["strand"], "Protect")]),
             filters,
-            title="Protect: what the paper says of service and training through the pandemic",
-            summary="The paper gives no figures for Protect; these are its statements.",
+            title="Protect: what the paper says",
+            summary=lambda r: (
+                "The paper gives no figures for Protect; these are its statements."
+                if r["value"].isna().all()
+                else "Protect figures and statements from the paper."
+            ),
             facts=True,
             empty_title="Protect",
         ),
@@ -206,10 +213,9 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             pick(contest, category="Borders"),
             filters,
             title=_borders_title,
-            summary=lambda r: (
-                "During the pandemic, as a share of the year before: "
-                + "; ".join(f"{m} {value}" for m, value in zip(r["measure"], _values(r), strict=True))
-                + "."
+            summary=lambda r: " ".join(
+                f"{p}: " + "; ".join(f"{m} {value}" for m, value in zip(g["measure"], _values(g), strict=True)) + "."
+                for p, g in r.groupby("period", sort=False)
             ),
             figure=lambda r: category_bars(r, label="measure"),
             caveats=lambda r: list(dict.fromkeys(n for n in r["note"] if n)),

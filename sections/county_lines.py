@@ -10,7 +10,7 @@ from data.loader import DataStore
 from data.queries import Filters
 from figures.chart import Chart, build_chart
 from figures.charts import category_bars, period_bars
-from sections.base import Section, latest_rows, only, pick
+from sections.base import Section, latest_rows, latest_statements, only, pick
 
 
 def _results_title(rows: pd.DataFrame) -> str:
@@ -73,7 +73,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "cl-funding",
-            pick(cl, category="Funding"),
+            latest_statements(pick(cl, category="Funding")),
             filters,
             title=_funding_title,
             summary=lambda r: " ".join(dict.fromkeys(n for n in r["note"] if n)),
@@ -110,8 +110,7 @@ SECTION = Section(
     slug="county-lines",
     name="County lines",
     title="County lines",
-    intro="The County Lines Task Force, set up with Home Office money, targets the most harmful drug "
-    "lines across the region. Its results, and public figures for context.",
+    intro="The County Lines Task Force's results and funding, as the papers report them, and public figures for context.",
     description="The County Lines Task Force's arrests, young people safeguarded and lines closed.",
     datasets=("county_lines", "county_lines_context"),
     build=charts,

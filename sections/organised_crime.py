@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data.checks import stated_difference
 from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import Filters, changes_by_series, describe_change, ordered_periods, percent_text
 from figures.chart import Chart, build_chart
 from figures.charts import category_bars, label_room, period_bars
-from sections.base import Section, latest_rows, only, pick
+from sections.base import Section, latest_rows, latest_statements, only, pick
 
 JUSTICE = ("Arrested", "Charged", "Convicted")
 DRUGS = ("Cocaine seized", "Heroin seized", "Other Class A seized", "Other Class B seized")
@@ -44,8 +45,9 @@ def compare_title(rows: pd.DataFrame) -> str:
     changes = changes_by_series(rows, plain_label)
     if not changes:
         return ""
-    with_pct = [c for c in changes if c.percent is not None]
-    lead = max(with_pct, key=lambda c: abs(c.after - c.before)) if with_pct else changes[0]
+    with_pct = [c for c in changes if c.percent is not None and not c.derived]
+    read = [c for c in changes if not c.derived] or changes
+    lead = max(with_pct, key=lambda c: abs(c.after - c.before)) if with_pct else read[0]
     title = describe_change(lead)
     others = [c for c in changes if c is not lead and c.direction in ("up", "down")]
     if others and all(c.direction == lead.direction for c in others):
@@ -71,11 +73,10 @@ def compare_summary(rows: pd.DataFrame) -> str:
         )
         pct = percent_text(c)
         parts.append(f"{c.label}: {values}" + (f" ({pct})" if pct else ""))
-    span = (
-        f"{periods[0]} to {periods[-1]}, {len(periods)} periods"
-        if len(periods) > 2
-        else f"{periods[0]} compared with {periods[-1]}"
-    )
+    if len(periods) > 2:
+        span = "Figures for " + ", ".join(periods[:-1]) + f" and {periods[-1]}"
+    else:
+        span = f"{periods[0]} compared with {periods[-1]}"
     return f"{span}. " + "; ".join(parts) + "."
 
 
@@ -86,7 +87,9 @@ def _notes(rows: pd.DataFrame) -> list[str]:
 
 def _disruptions_title(rows: pd.DataFrame) -> str:
     latest = ordered_periods(rows)[-1]
-    now = rows[rows["period"] == latest].sort_values("value", ascending=False)
+    now = rows[(rows["period"] == latest) & rows["value"].notna()].sort_values("value", ascending=False)
+    if now.empty:
+        return f"Disruptions by strand in {latest}"
     top = now.iloc[0]
     what = f"{format_value(top['value'], 'disruptions', top['qualifier'])} disruptions in {latest}"
     if len(now) == 1:
@@ -182,11 +185,12 @@ def _socu_title(rows: pd.DataFrame) -> str:
     changes = changes_by_series(totals, lambda r: "The serious organised crime caseload")
     if len(changes) == 1 and changes[0].before is not None:
         c = changes[0]
-        verb = {"up": "rose", "down": "fell", "same": "stayed"}.get(c.direction, "was")
-        return (
-            f"The serious organised crime caseload {verb} to {format_value(c.after, c.unit, c.qualifier)} investigations "
-            f"{lower_first(c.after_period)}, from {format_value(c.before, c.unit, 'exact')} {lower_first(c.before_period)}"
-        )
+        now = f"{format_value(c.after, c.unit, c.qualifier)} investigations {lower_first(c.after_period)}"
+        before = f"{format_value(c.before, c.unit, c.before_qualifier)} {lower_first(c.before_period)}"
+        if c.direction == "same":
+            return f"The serious organised crime caseload stayed at {now}, as {lower_first(c.before_period)}"
+        verb = "rose" if c.direction == "up" else "fell"
+        return f"The serious organised crime caseload {verb} to {now}, from {before}"
     return "Serious organised crime unit caseload"
 
 
@@ -214,6 +218,8 @@ def _socu_summary(rows: pd.DataFrame) -> str:
 def _socu_caveats(rows: pd.DataFrame) -> list[str]:
     """Other figures the paper gives about the caseload, such as expected arrests, with their qualifiers."""
     others = rows[rows["measure"] != "SOCU investigations"]
+    # What a paper expected is shown only from the latest paper: an earlier one's expectation is out of date.
+    others = others[others["publication"].isin(list(latest_rows(_socu_rows(rows))["publication"].unique()))]
     return [
         f"{m} ({p}, {src}): {format_value(v, str(u), str(q))}. {n}".strip()
         for m, p, src, v, u, q, n in zip(
@@ -229,22 +235,67 @@ def _socu_caveats(rows: pd.DataFrame) -> list[str]:
     ]
 
 
-def _drug_caveats(rows: pd.DataFrame, stated: pd.DataFrame) -> list[str]:
-    """The paper's own statement of the rise in cocaine seized, beside the chart of the figures."""
+def _stated_difference_caveats(rows: pd.DataFrame, stated: pd.DataFrame) -> list[str]:
+    """A paper's own statement of a rise or fall ("over 500 kg more cocaine"), beside the chart of the
+    figures, with the difference the table gives."""
     out = []
     for _, s in stated.iterrows():
-        cocaine = pick(rows, measure="Cocaine seized")
-        periods = ordered_periods(cocaine)
-        if s["period"] in periods and periods.index(s["period"]) > 0:
-            now = only(cocaine[cocaine["period"] == s["period"]])
-            before = only(cocaine[cocaine["period"] == periods[periods.index(s["period"]) - 1]])
-            if now is not None and before is not None:
-                diff = format_value(round(float(now["value"]) - float(before["value"]), 6), "kg", "exact")
-                out.append(
-                    f"The paper states {format_value(s['value'], str(s['unit']), str(s['qualifier']))} more cocaine "
-                    f"than the year before ({s['source']}); its table gives {diff} more {'(our calculation)'}."
-                )
+        named = stated_difference(str(s["measure"]))
+        if named is None:
+            continue
+        sign, measure = named
+        figures = pick(rows, measure=measure)
+        periods = ordered_periods(figures)
+        if s["period"] not in periods or periods.index(s["period"]) == 0:
+            continue
+        now = only(figures[figures["period"] == s["period"]])
+        before = only(figures[figures["period"] == periods[periods.index(s["period"]) - 1]])
+        if now is None or before is None:
+            continue
+        unit = str(s["unit"])
+        diff = float(now["value"]) - float(before["value"])
+        moved = "rise" if diff > 0 else "fall" if diff < 0 else "change"
+        said = "rise" if sign > 0 else "fall"
+        out.append(
+            f"The paper states a {said} of {format_value(s['value'], unit, str(s['qualifier']))} in "
+            f"{lower_first(measure)} on the year before ({s['source']}); its table gives a {moved} of "
+            f"{format_value(round(abs(diff), 6), unit, 'exact')} (our calculation)."
+        )
     return out
+
+
+def reasons_chart(key: str, store: DataStore, filters: Filters) -> Chart:
+    """What the paper behind the latest outcomes says lies behind the changes. Where that paper gives no
+    reasons, the reasons an earlier paper gave are shown as that paper's, for its own periods."""
+    reasons = store.dataset("rocu_explanations")
+    table = pick(outcomes_table(store), force="West Midlands region")
+    latest = latest_rows(table)
+    latest_pubs = set(latest["publication"].astype(str))
+    current = reasons[reasons["publication"].astype(str).isin(latest_pubs)]
+    if not current.empty or reasons.empty:
+        return build_chart(
+            key,
+            current,
+            filters,
+            title="What the paper says lies behind the changes",
+            summary="The paper's own explanations. Where it gives none, the dashboard does not guess.",
+            facts=True,
+            empty_title="What the paper says lies behind the changes",
+        )
+    period = latest["period"].iloc[0] if not latest.empty else ""
+    earlier = sorted(
+        {store.publications[p].name for p in reasons["publication"].astype(str) if p in store.publications}
+    )
+    return build_chart(
+        key,
+        reasons,
+        filters,
+        title="Reasons an earlier paper gave for its own figures",
+        summary=f"The paper with the latest figures ({period}) gives no reasons for the changes; these are the "
+        f"reasons given in {', '.join(earlier)}, for the periods shown.",
+        facts=True,
+        empty_title="Reasons an earlier paper gave for its own figures",
+    )
 
 
 def _budget_title(rows: pd.DataFrame) -> str:
@@ -306,29 +357,21 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "rocu-threats",
-            pick(disruptions, category="Threats disrupted"),
+            latest_statements(pick(disruptions, category="Threats disrupted")),
             filters,
             title="The threats the unit disrupted most",
             summary="How the paper ranks the threats and crime types the unit disrupted.",
             facts=True,
             empty_title="The threats the unit disrupted most",
         ),
-        build_chart(
-            "rocu-reasons",
-            store.dataset("rocu_explanations"),
-            filters,
-            title="What the paper says lies behind the changes",
-            summary="The paper's own explanations. Where it gives none, the dashboard does not guess.",
-            facts=True,
-            empty_title="What the paper says lies behind the changes",
-        ),
+        reasons_chart("rocu-reasons", store, filters),
         compare("rocu-justice", JUSTICE, "Arrests, charges and convictions"),
         compare("rocu-sentences", ("Years sentenced",), "Years sentenced"),
         compare(
             "rocu-drugs",
             DRUGS,
             "Drugs seized",
-            caveats=lambda r: [*_notes(r), *_drug_caveats(r, stated_rise)],
+            caveats=lambda r: [*_notes(r), *_stated_difference_caveats(r, stated_rise)],
         ),
         compare("rocu-firearms", ("Firearms seized",), "Firearms seized"),
         compare("rocu-ammunition", ("Ammunition seized",), "Ammunition seized"),
@@ -345,7 +388,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "rocu-teams",
-            caps[caps["category"] != "SOCU"],
+            latest_statements(caps[caps["category"] != "SOCU"]),
             filters,
             title="The specialist teams' caseloads and results",
             summary="RECU is the Regional Economic Crime Unit; RCCU the Regional Cyber Crime Unit, with RDOT, its dark "
@@ -373,7 +416,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "rocu-finance",
-            pick(funding, category="Finance statements"),
+            latest_statements(pick(funding, category="Finance statements")),
             filters,
             title="Spending, overtime and grants: what the paper says",
             summary="The paper's statements on the unit's spending against its budget, its costs and its funding.",

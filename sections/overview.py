@@ -28,7 +28,7 @@ from data.queries import (
 )
 from figures.chart import Chart, Tile, row_caveats
 from sections.base import Section, pick
-from sections.organised_crime import STATED, outcomes_table, plain_label
+from sections.organised_crime import STATED, outcomes_table, plain_label, reasons_chart
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "Lead disruptions",
                     "rocu_disruptions",
-                    (("measure", "SOC disruptions"), ("breakdown", "ROCUWM lead"), _REGION),
+                    (("measure", "SOC disruptions"), ("breakdown", "ROCUWM lead"), ("strand", ""), _REGION),
                     "/organised-crime",
                 ),
                 True,
@@ -76,7 +76,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "Support disruptions",
                     "rocu_disruptions",
-                    (("measure", "SOC disruptions"), ("breakdown", "ROCUWM support"), _REGION),
+                    (("measure", "SOC disruptions"), ("breakdown", "ROCUWM support"), ("strand", ""), _REGION),
                     "/organised-crime",
                 ),
                 False,
@@ -85,7 +85,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "People arrested",
                     "rocu_outcomes",
-                    (("measure", "Arrested"), ("breakdown", "Lead and support"), _REGION),
+                    (("measure", "Arrested"), ("breakdown", "Lead and support"), ("strand", ""), _REGION),
                     "/organised-crime",
                 ),
                 True,
@@ -94,7 +94,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "People charged",
                     "rocu_outcomes",
-                    (("measure", "Charged"), ("breakdown", "Lead and support"), _REGION),
+                    (("measure", "Charged"), ("breakdown", "Lead and support"), ("strand", ""), _REGION),
                     "/organised-crime",
                 ),
                 False,
@@ -103,7 +103,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "People convicted",
                     "rocu_outcomes",
-                    (("measure", "Convicted"), ("breakdown", "Lead and support"), _REGION),
+                    (("measure", "Convicted"), ("breakdown", "Lead and support"), ("strand", ""), _REGION),
                     "/organised-crime",
                 ),
                 False,
@@ -112,7 +112,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "Years sentenced",
                     "rocu_outcomes",
-                    (("measure", "Years sentenced"), ("breakdown", "Lead and support"), _REGION),
+                    (("measure", "Years sentenced"), ("breakdown", "Lead and support"), ("strand", ""), _REGION),
                     "/organised-crime",
                 ),
                 False,
@@ -121,7 +121,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "Cocaine seized",
                     "rocu_outcomes",
-                    (("measure", "Cocaine seized"), ("breakdown", "Lead and support"), _REGION),
+                    (("measure", "Cocaine seized"), ("breakdown", "Lead and support"), ("strand", ""), _REGION),
                     "/organised-crime",
                 ),
                 True,
@@ -130,7 +130,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "Firearms seized",
                     "rocu_outcomes",
-                    (("measure", "Firearms seized"), ("breakdown", "Lead and support"), _REGION),
+                    (("measure", "Firearms seized"), ("breakdown", "Lead and support"), ("strand", ""), _REGION),
                     "/organised-crime",
                 ),
                 False,
@@ -139,7 +139,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "People safeguarded",
                     "rocu_outcomes",
-                    (("measure", "Safeguarded"), ("breakdown", "Lead and support"), _REGION),
+                    (("measure", "Safeguarded"), ("breakdown", "Lead and support"), ("strand", ""), _REGION),
                     "/organised-crime",
                 ),
                 False,
@@ -154,7 +154,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "People arrested",
                     "operation_venetic",
-                    (("measure", "Arrested"), ("breakdown", "Total"), _REGION),
+                    (("measure", "Arrested"), ("breakdown", "Total"), ("strand", ""), _REGION),
                     "/venetic",
                 ),
                 True,
@@ -163,7 +163,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "People charged",
                     "operation_venetic",
-                    (("measure", "Charged"), ("breakdown", "Total"), _REGION),
+                    (("measure", "Charged"), ("breakdown", "Total"), ("strand", ""), _REGION),
                     "/venetic",
                 ),
                 False,
@@ -172,7 +172,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "Cocaine seized",
                     "operation_venetic",
-                    (("measure", "Cocaine seized"), ("breakdown", "Total"), _REGION),
+                    (("measure", "Cocaine seized"), ("breakdown", "Total"), ("strand", ""), _REGION),
                     "/venetic",
                 ),
                 False,
@@ -181,7 +181,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "Cash seized",
                     "operation_venetic",
-                    (("measure", "Cash seized"), ("breakdown", "Total"), _REGION),
+                    (("measure", "Cash seized"), ("breakdown", "Total"), ("strand", ""), _REGION),
                     "/venetic",
                 ),
                 False,
@@ -192,12 +192,20 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
         COUNTY_LINES,
         "headlines-county-lines",
         (
-            (Headline("People arrested", "county_lines", (("measure", "Arrested"), _REGION), "/county-lines"), True),
+            (
+                Headline(
+                    "People arrested",
+                    "county_lines",
+                    (("measure", "Arrested"), ("breakdown", ""), ("strand", "Pursue"), _REGION),
+                    "/county-lines",
+                ),
+                True,
+            ),
             (
                 Headline(
                     "Young people safeguarded",
                     "county_lines",
-                    (("measure", "Young people safeguarded"), _REGION),
+                    (("measure", "Young people safeguarded"), ("breakdown", ""), ("strand", ""), _REGION),
                     "/county-lines",
                 ),
                 False,
@@ -206,7 +214,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "County lines closed",
                     "county_lines",
-                    (("measure", "County lines closed"), _REGION),
+                    (("measure", "County lines closed"), ("breakdown", ""), ("strand", "Pursue"), _REGION),
                     "/county-lines",
                 ),
                 False,
@@ -221,7 +229,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "Arrests",
                     "ct_contest",
-                    (("measure", "Arrests"), ("strand", "Pursue"), _REGION),
+                    (("measure", "Arrests"), ("strand", "Pursue"), ("breakdown", ""), _REGION),
                     "/counter-terrorism",
                 ),
                 True,
@@ -230,7 +238,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "Convictions",
                     "ct_contest",
-                    (("measure", "Convictions"), ("strand", "Pursue"), _REGION),
+                    (("measure", "Convictions"), ("strand", "Pursue"), ("breakdown", ""), _REGION),
                     "/counter-terrorism",
                 ),
                 False,
@@ -239,7 +247,7 @@ HEADLINES: tuple[tuple[str, str, tuple[tuple[Headline, bool], ...]], ...] = (
                 Headline(
                     "Recalls to prison",
                     "ct_contest",
-                    (("measure", "Recalls to prison"), ("strand", "Pursue"), _REGION),
+                    (("measure", "Recalls to prison"), ("strand", "Pursue"), ("breakdown", ""), _REGION),
                     "/counter-terrorism",
                 ),
                 False,
@@ -269,15 +277,20 @@ def make_tile(store: DataStore, h: Headline, rows: pd.DataFrame, search: str) ->
     change = compare_latest(rows, label=h.label)
     latest = rows[rows["period"] == change.after_period].iloc[0]
     stated = _stated_change(store, latest)
-    caveat = ""
+    caveats = []
     if str(latest["series_break"]) == "yes":
-        caveat = str(latest["note"])
+        caveats.append(str(latest["note"]))
     elif str(latest["qualifier"]) != "exact":
-        caveat = (
+        caveats.append(
             f"the source gives this as '{format_value(latest['value'], str(latest['unit']), str(latest['qualifier']))}'"
         )
-    if latest["revised_from"]:
-        caveat = "; ".join(c for c in (caveat, f"{latest['revised_from']}") if c)
+    # A figure a later paper restated, this period's or the one it is compared with, says so on the tile.
+    shown = [p for p in (change.before_period, change.after_period) if p]
+    for _, r in rows[rows["period"].isin(shown) & (rows["revised_from"] != "")].iterrows():
+        caveats.append(f"{r['period']}: {r['revised_from']}")
+    if change.caveat and change.caveat not in caveats:
+        caveats.append(change.caveat)
+    caveat = "; ".join(caveats)
     if stated is not None:
         value = format_value(abs(stated["value"]), "percent", str(stated["qualifier"]))
         arrow = "▲ up" if stated["value"] > 0 else "▼ down" if stated["value"] < 0 else "no change,"
@@ -285,13 +298,14 @@ def make_tile(store: DataStore, h: Headline, rows: pd.DataFrame, search: str) ->
         direction = "none" if str(latest["series_break"]) == "yes" else ("up" if stated["value"] > 0 else "down")
     else:
         change_text = percent_text(change) if change.before is not None else ""
-        direction = change.direction if change.before is not None else "none"
+        # Arrows and colour only for a change given in per cent.
+        direction = change.direction if change.percent is not None else "none"
     used = rows if stated is None else pd.concat([rows, stated.to_frame().T])
     return Tile(
         label=h.label,
         value=format_value(change.after, change.unit, change.qualifier),
         period=change.after_period,
-        previous=format_value(change.before, change.unit, "exact") if change.before is not None else "",
+        previous=format_value(change.before, change.unit, change.before_qualifier) if change.before is not None else "",
         previous_period=change.before_period or "",
         change=change_text,
         direction=direction,
@@ -302,16 +316,15 @@ def make_tile(store: DataStore, h: Headline, rows: pd.DataFrame, search: str) ->
 
 
 def _stated_change(store: DataStore, latest: pd.Series) -> pd.Series | None:
-    """The paper's own % change for a figure (the same measure's stated change, same breakdown and
-    period), where the dataset gives one."""
-    stated = pick(
-        store.dataset(str(latest["dataset"])),
-        category=STATED,
-        unit="percent change",
-        breakdown=str(latest["breakdown"]),
-        period=str(latest["period"]),
-    )
-    return stated.iloc[0] if len(stated) == 1 and stated["value"].notna().all() else None
+    """The paper's own % change for a figure, where the dataset gives one: a stated % change with the same
+    breakdown and period, when this figure is the only count it can be of (the one measure in numbers with
+    that breakdown and period)."""
+    rows = pick(store.dataset(str(latest["dataset"])), breakdown=str(latest["breakdown"]), period=str(latest["period"]))
+    stated = pick(rows, category=STATED, unit="percent change")
+    counts = rows[(rows["category"] != STATED) & rows["value"].notna()]
+    if len(stated) != 1 or stated["value"].isna().any() or set(counts["measure"]) != {latest["measure"]}:
+        return None
+    return stated.iloc[0]
 
 
 def _tiles(store: DataStore, filters: Filters, headlines, search: str) -> tuple[list[Tile], list[pd.DataFrame]]:
@@ -334,7 +347,13 @@ def what_changed(table: pd.DataFrame) -> list[str]:
     as ours), and which figures were not given a change and why."""
     if table["period"].nunique() < 2:
         return []
-    changes = changes_by_series(table, plain_label)
+    periods = ordered_periods(table)
+    # Only figures given for the latest period, each against the period before it.
+    changes = [
+        c
+        for c in changes_by_series(table, plain_label)
+        if c.after_period == periods[-1] and c.before_period == periods[-2]
+    ]
     rises, falls = biggest_changes(changes, n=3)
     points = []
     if rises:
@@ -385,11 +404,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         pool=pool,
         empty_message=why_empty(pool, filters) if not key_tiles and not points else "",
     )
-    reasons = store.dataset("rocu_explanations")
-    out = [
-        summary,
-        _facts_chart("overview-reasons", "What the paper says lies behind the changes", reasons, filters),
-    ]
+    out = [summary, reasons_chart("overview-reasons", store, filters)]
     for heading, key, headlines in HEADLINES:
         tiles, used = _tiles(store, filters, [h for h, is_key in headlines if not is_key], search)
         rows = pd.concat(used) if used else table.iloc[0:0]
@@ -406,20 +421,6 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             )
         )
     return out
-
-
-def _facts_chart(key: str, title: str, rows: pd.DataFrame, filters: Filters) -> Chart:
-    from figures.chart import build_chart
-
-    return build_chart(
-        key,
-        rows,
-        filters,
-        title=title,
-        summary="The paper's own explanations. Where it gives none, the dashboard does not guess.",
-        facts=True,
-        empty_title=title,
-    )
 
 
 SECTION = Section(

@@ -8,11 +8,19 @@ from data.loader import DataStore
 from data.queries import Filters
 from figures.chart import Chart, build_chart
 from figures.charts import timeline
-from sections.base import Section, page_rows
+from sections.base import Section, latest_statements, page_rows
 
 DATASETS = ("public_order",)
 #: Categories of statements about what lies ahead.
 OUTLOOK = ("Forthcoming events", "Commonwealth Games 2022")
+
+
+def _from_latest_paper(rows: pd.DataFrame) -> pd.DataFrame:
+    """An outlook is the latest paper's: what an earlier paper expected is out of date."""
+    if rows.empty:
+        return rows
+    latest = rows.sort_values("period_end").iloc[-1]["publication"]
+    return rows[rows["publication"] == latest]
 
 
 def _as_at(rows: pd.DataFrame) -> str:
@@ -49,7 +57,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "po-outlook",
-            undated[ahead],
+            _from_latest_paper(undated[ahead]),
             filters,
             title=lambda r: f"The outlook, {_as_at(r)}",
             summary="Statements in the paper about what lies ahead, without dates of their own.",
@@ -58,7 +66,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
         ),
         build_chart(
             "po-feedback",
-            undated[~ahead],
+            latest_statements(undated[~ahead]),
             filters,
             title=lambda r: f"Feedback and other statements, {_as_at(r)}",
             summary="What the paper says of how events were policed, without dates of their own.",
@@ -73,8 +81,8 @@ SECTION = Section(
     slug="public-order",
     name="Public order",
     title="Public order",
-    intro="How West Midlands Police kept its public order capability through the pandemic, the events it policed "
-    "during the pandemic, and what it is planning for.",
+    intro="How West Midlands Police keeps its public order capability, the events it polices, and what it plans for, "
+    "as the papers report them.",
     description="Public order training, deployments and planning, including for the Birmingham Commonwealth Games.",
     datasets=DATASETS,
     build=charts,

@@ -32,13 +32,9 @@ def _series_title(rows: pd.DataFrame, what: str) -> str:
         f"{what} went from {format_value(first['value'], 'referrals', str(first['qualifier']))} in {periods[0]} "
         f"to {format_value(last['value'], 'referrals', str(last['qualifier']))} in {periods[-1]}"
     )
-    if high["period"] == periods[-1] and len(periods) > 2:
-        # Not "the highest" when the latest year is counted a new way (series break).
-        text += (
-            ", the highest recorded, though counted a new way that year"
-            if str(last["series_break"]) == "yes"
-            else ", the highest in the series"
-        )
+    if high["period"] == periods[-1] and len(periods) > 2 and str(last["series_break"]) != "yes":
+        # Our comparison of the years shown; none across a change in how the figures are counted.
+        text += ", the highest of the years shown"
     return text
 
 
@@ -161,10 +157,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             figure=lambda r: trend_lines(
                 r, series="measure", breaks=_breaks(breaks, "Channel", "data source"), periods=axis
             ),
-            caveats=[
-                "Until 2017/18 the published count was people who received Channel support; from 2018/19 it is "
-                "people adopted as a Channel case. The two are different measures."
-            ],
+            caveats=_break_caveats(_breaks(breaks, "Channel")),
             empty_title="Channel panels and cases",
             context=True,
         ),
@@ -186,7 +179,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             prevent[text_equals(prevent["force"], "West Midlands region")],
             filters,
             title=_region_title,
-            summary="Regional counts after 2015/16 and force-level counts were not found in public releases.",
+            summary="No other public counts were found for the region, or any for a single force.",
             facts=True,
             empty_title="The West Midlands region",
             context=True,

@@ -9,18 +9,18 @@ from data.loader import DataStore
 from data.queries import Filters, ordered_periods
 from figures.chart import Chart, build_chart
 from figures.charts import category_bars, stacked_bars, trend_lines
-from sections.base import Section, latest_rows, only, pick
+from sections.base import Section, latest_rows, latest_statements, only, pick
 
 PARTS = ("ROCUWM lead", "ROCUWM support")
 OTHER_SOURCES = "From public sources other than the board paper, for context."
 
 
 def _value(row: pd.Series | None) -> str:
-    return (
-        format_value(row["value"], str(row["unit"]), str(row["qualifier"]), row["value_text"])
-        if row is not None
-        else ""
-    )
+    """A row's figure in words ('' for none), '(worked out)' where the dashboard computed it."""
+    if row is None:
+        return ""
+    text = format_value(row["value"], str(row["unit"]), str(row["qualifier"]), row["value_text"])
+    return text + (" (worked out)" if row["derived"] == "yes" else "")
 
 
 def _outcomes_title(rows: pd.DataFrame) -> str:
@@ -28,7 +28,7 @@ def _outcomes_title(rows: pd.DataFrame) -> str:
     arrested = only(pick(latest, measure="Arrested", breakdown="Total"))
     cocaine = only(pick(latest, measure="Cocaine seized", breakdown="Total"))
     led = only(pick(latest, measure="Arrested", breakdown="ROCUWM lead"))
-    if arrested is None or cocaine is None or led is None:
+    if any(r is None or pd.isna(r["value"]) for r in (arrested, cocaine, led)):
         return "Results led and supported by the regional unit"
     return (
         f"{latest['period'].iloc[0]}: {_value(arrested)} people arrested and {_value(cocaine)} of cocaine seized; "
@@ -38,7 +38,8 @@ def _outcomes_title(rows: pd.DataFrame) -> str:
 
 def _outcomes_summary(rows: pd.DataFrame) -> str:
     parts = []
-    for period in ordered_periods(rows):
+    periods = ordered_periods(rows)
+    for period in periods[-1:]:
         at = rows[rows["period"] == period]
         for m in dict.fromkeys(at["measure"]):
             sub = at[at["measure"] == m]
@@ -48,7 +49,8 @@ def _outcomes_summary(rows: pd.DataFrame) -> str:
                 if only(pick(sub, breakdown=b)) is not None
             ]
             parts.append(f"{m} ({period}): " + ", ".join(words))
-    return "; ".join(parts) + ". A blank in the paper's table is shown as not stated."
+    earlier = f" Earlier figures ({', '.join(periods[:-1])}) are in the table." if len(periods) > 1 else ""
+    return "; ".join(parts) + ". A blank in the paper's table is shown as not stated." + earlier
 
 
 def _outcomes_caveats(rows: pd.DataFrame) -> list[str]:
@@ -95,15 +97,10 @@ def _regions_title(rows: pd.DataFrame) -> str:
         only_row = arrests.iloc[0]
         return f"{when} the {only_row['force']} had made {_value(only_row)} arrests"
     wm = arrests[arrests["force"].astype(str) == "West Midlands region"]
+    # No ranking: the regions' own reports, mostly through local news, are not a league table.
     if wm.empty:
-        return f"{when} {arrests.iloc[0]['force']} had made the most arrests of the {len(arrests)} regions reported"
-    rank = list(arrests["force"].astype(str)).index("West Midlands region") + 1
-    place = "the most" if rank == 1 else f"the {_ordinal(rank)} most"
-    return f"{when} the West Midlands region had made {_value(wm.iloc[0])} arrests, {place} of the {len(arrests)} regions reported"
-
-
-def _ordinal(n: int) -> str:
-    return {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh"}.get(n, f"{n}th")
+        return f"{when}, {len(arrests)} regions had reported their arrests"
+    return f"{when} the West Midlands region had made {_value(wm.iloc[0])} arrests; {len(arrests)} regions reported figures"
 
 
 def _left_out(rows: pd.DataFrame) -> list[str]:
@@ -128,20 +125,21 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             filters,
             title=_outcomes_title,
             summary=_outcomes_summary,
-            figure=lambda r: stacked_bars(r, PARTS, as_share=True),
+            # The latest snapshot: the table is a running total, so earlier ones are part of it.
+            figure=lambda r: stacked_bars(latest_rows(r), PARTS, as_share=True),
             caveats=_outcomes_caveats,
             empty_title="Results led and supported by the regional unit",
         ),
         build_chart(
             "venetic-cash",
-            pick(venetic, category="Cash"),
+            latest_statements(pick(venetic, category="Cash")),
             filters,
             title=lambda r: (
                 f"{_value(only(latest_rows(r))).capitalize()} in cash seized ({latest_rows(r)['period'].iloc[0]})"
                 if only(latest_rows(r)) is not None
                 else "Cash seized"
             ),
-            summary="The paper says some of this money may be available to reinvest in the unit's future capabilities.",
+            summary=lambda r: " ".join(dict.fromkeys(n for n in r["note"] if n)) or "Cash seized in the operation.",
             facts=True,
             empty_title="Cash seized",
         ),
@@ -151,7 +149,8 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             filters,
             title=_handles_title,
             summary=lambda r: (
-                "; ".join(f"{b}: {_value(row)}" for b, (_, row) in zip(r["breakdown"], r.iterrows(), strict=True)) + "."
+                "; ".join(f"{row['breakdown']}: {_value(row)}" for _, row in latest_rows(r).iterrows())
+                + f" ({latest_rows(r)['period'].iloc[0]})."
             ),
             figure=lambda r: category_bars(latest_rows(r)),
             empty_title="EncroChat handles",

@@ -168,11 +168,13 @@ def add_next_paper(folder: Path) -> NextPaper:
         new.append(_copy(r, period=f"To {MONTH}", period_end="", value=value, source="para 100"))
     _append(path, new, header)
 
-    # County lines results, from April 2020 to the paper's date.
+    # County lines results, to the paper's date.
     path = folder / "county_lines.csv"
     rows = _read(path)
     new = [
-        _copy(r, period=f"April 2020 to {MONTH}", period_end="", value=COUNTY_LINES[r["measure"]], source="para 102")
+        _copy(
+            r, period=f"To {MONTH}", period_start="", period_end="", value=COUNTY_LINES[r["measure"]], source="para 102"
+        )
         for r in rows
         if r["category"] == "Results"
     ]
@@ -205,7 +207,6 @@ def add_next_paper(folder: Path) -> NextPaper:
     new.append(
         _copy(
             before,
-            period_end="2021-01-31",
             source="para 105",
             note="The synthetic paper gives the same period last year.",
         )

@@ -210,30 +210,58 @@ DIFFERENCE = checks.StatedDifference(
     id="d",
     title="d",
     description="",
-    stated=Pick("out", measure="Rise"),
-    figures=Pick("out", measure="Cocaine seized"),
+    stated=Pick("out", category="Stated changes"),
+    figures=Pick("out"),
 )
 
 
 @pytest.mark.parametrize(
-    ("qualifier", "stated", "kind"),
+    ("said", "qualifier", "stated", "kind"),
     [
-        ("over", 500, AGREES),
-        ("over", 600, DIFFERS),
-        ("exact", 525.05, AGREES),
-        ("nearly", 530, AGREES),
-        ("nearly", 700, DIFFERS),
+        ("Rise", "over", 500, AGREES),
+        ("Rise", "over", 600, DIFFERS),
+        ("Rise", "exact", 525.05, AGREES),
+        ("Rise", "nearly", 530, AGREES),
+        ("Rise", "nearly", 700, DIFFERS),
+        ("Fall", "over", 500, DIFFERS),  # the figures rose: a stated fall does not fit
     ],
 )
-def test_a_stated_difference_against_the_table(qualifier, stated, kind):
+def test_a_stated_rise_or_fall_against_the_table(said, qualifier, stated, kind):
     rows = [
         fig("out", "Cocaine seized", 101.76, unit="kg", period=Y1),
         fig("out", "Cocaine seized", 626.81, unit="kg"),
-        fig("out", "Rise", stated, unit="kg", qualifier=qualifier),
+        fig(
+            "out",
+            f"{said} in cocaine seized on previous year",
+            stated,
+            unit="kg",
+            qualifier=qualifier,
+            category="Stated changes",
+        ),
     ]
     (result,) = run(DIFFERENCE, rows)
     assert result.verdict.kind == kind
-    assert "626.81 kg minus 101.76 kg is 525.05 kg" in result.verdict.text
+    assert "626.81 kg against 101.76 kg is a rise of 525.05 kg" in result.verdict.text
+    assert f"Stated: a {said.lower()} of " in result.verdict.text
+
+
+def test_a_stated_fall_that_fits():
+    rows = [
+        fig("out", "Cocaine seized", 626.81, unit="kg", period=Y1),
+        fig("out", "Cocaine seized", 310.45, unit="kg"),
+        fig(
+            "out",
+            "Fall in cocaine seized on previous year",
+            300,
+            unit="kg",
+            qualifier="over",
+            category="Stated changes",
+        ),
+    ]
+    (result,) = run(DIFFERENCE, rows)
+    assert result.verdict.kind == AGREES and "is a fall of 316.36 kg" in result.verdict.text
+    assert checks.stated_difference("Rise in ammunition seized on previous year") == (1, "Ammunition seized")
+    assert checks.stated_difference("Ammunition seized") is None
 
 
 def test_each_publication_is_checked_on_its_own_statements_even_after_a_restatement():
@@ -267,7 +295,8 @@ def test_the_2021_paper_checked_against_itself(verdicts):
     areas = verdicts["prevent-priority-areas"].verdict
     assert (areas.kind, areas.text) == (DIFFERS, "para 50 also names Stoke on Trent.")
     cocaine = verdicts["stated-rise-in-cocaine"].verdict
-    assert cocaine.kind == AGREES and "Stated: over 500 kg" in cocaine.text and "is 525.05 kg" in cocaine.text
+    assert cocaine.kind == AGREES and "Stated: a rise of over 500 kg in cocaine seized" in cocaine.text
+    assert "is a rise of 525.05 kg" in cocaine.text
     for rule in ("totals-operation-venetic", "totals-rocu-funding", "totals-rocu-capabilities", "totals-ct-contest"):
         assert verdicts[rule].verdict.kind == AGREES, rule
 
@@ -276,7 +305,10 @@ def test_a_check_that_differs_is_a_caveat_beside_its_chart(store):
     from sections import BY_SLUG, section_charts
 
     charts = {c.key: c for c in section_charts(BY_SLUG["organised-crime"], store, Filters())}
-    assert any("Check on the paper (paras 86, 88)" in c for c in charts["rocu-disruptions"].caveats)
+    assert any(
+        "Check on the paper (SPR update to the board, January 2021, paras 86, 88)" in c
+        for c in charts["rocu-disruptions"].caveats
+    )
     assert any("'small' is used of a change of 36%" in c for c in charts["rocu-lead-support"].caveats)
     assert not any("Check on the paper" in c for c in charts["rocu-justice"].caveats)
     prevent = {c.key: c for c in section_charts(BY_SLUG["counter-terrorism"], store, Filters())}["ct-prevent"]

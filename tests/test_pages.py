@@ -131,14 +131,15 @@ def test_strand_changes_are_given_with_the_recording_note_as_a_caveat_not_a_brea
     card = by_id(tree, "rocu-disruptions")
     words = " ".join(texts(card))
     assert "the way support activity is recorded changed (para 87)" in words
-    assert "Check on the paper (paras 86, 88)" in words and "1,141" in words and "1,142" in words
+    assert "Check on the paper (SPR update to the board, January 2021, paras 86, 88)" in words
+    assert "1,141" in words and "1,142" in words
 
 
 def test_support_disruptions_are_not_compared_across_the_recording_change(dash_app):
     tree = page_layout(dash_app, "/")()
     words = " ".join(texts(tree))
     assert "▼ down 36% on the period before (as stated in the paper)" in words
-    assert "not comparable with the year before" in words
+    assert "the dashboard therefore does not compare it with the year before" in words
 
 
 def test_overview_tiles_and_what_changed(dash_app):

@@ -205,7 +205,8 @@ def test_para_56_plans_and_para_60_borders(store):
     assert plans.loc["Reviewed and updated", "value"] == 9
     assert plans.loc["Under national review", "value"] == 3
     assert plans.loc["Total", "value"] == 18
-    assert plans.loc["Not yet reviewed", "derived"] == "yes"
+    # Worked out, and named for what it is: neither of the two groups the paper counts.
+    assert plans.loc["Neither reviewed nor under national review", "derived"] == "yes"
     borders = rows[rows["source"] == "para 60"].set_index("measure")
     assert borders.loc["Passenger traffic", "value"] == 10
     assert borders.loc["Passenger traffic", "qualifier"] == "approximately"

@@ -68,10 +68,12 @@ def test_unknown_publication(make_folder):
 
 def test_a_catalogue_entry_needs_a_date_and_an_undated_period_then_has_none(make_folder):
     pubs = [{**PUBLICATIONS[0], "date": ""}, *PUBLICATIONS[1:]]
-    problems = problems_for(
-        make_folder([row(period="At the paper", period_start="", period_end="")], publications=pubs)
-    )
+    undated = [row(measure=m, period="At the paper", period_start="", period_end="") for m in ("A", "B", "C")]
+    problems = problems_for(make_folder(undated, publications=pubs))
     assert "publications.csv, line 2, column 'date': error: a value is required here" in problems
+    # One line for the three rows, not three: their cause is the catalogue's missing date.
+    assert len([p for p in problems if "column 'period_end'" in p]) == 1
+    assert any(p.endswith("(and 2 more rows)") for p in problems)
     assert any(
         p.startswith("sample.csv, line 2, column 'period_end': error: the period has no end date and its publication")
         for p in problems
@@ -134,27 +136,59 @@ def test_a_restatement_from_the_same_paper_is_a_duplicate(make_folder):
     assert "line 3: error: duplicate row" in msg
 
 
-def test_one_label_means_one_span_of_dates_across_papers(make_folder):
-    # "At January 2021" restated by the 2022 paper, with its dates left blank, would mean January 2022.
+def test_a_restated_undated_figure_keeps_the_date_of_the_paper_that_first_gave_it(make_folder):
+    # "At January 2021" restated by the 2022 paper with its dates left blank, as the README says to copy it.
     first = row(period="At January 2021", period_start="", period_end="")
     again = row(period="At January 2021", period_start="", period_end="", value="561", publication="paper-2")
-    (msg,) = problems_for(make_folder([first, again]))
+    store = load_store(make_folder([first, again]))
+    (shown,) = store.frame.itertuples()
+    assert (shown.value, str(shown.period_end.date())) == (561, "2021-01-31")
+    assert shown.revised_from == "revised from 560 (Sample paper, January 2021)"
+
+
+def test_one_label_means_one_span_of_dates(make_folder):
+    first = row(period="At January 2021", period_start="", period_end="")
+    other = row(period="At January 2021", period_start="", period_end="2022-01-31", value="561", publication="paper-2")
+    (msg,) = problems_for(make_folder([first, other]))
     assert msg.startswith(
         "sample.csv, line 3, column 'period': error: period 'At January 2021' has different dates here"
     )
 
 
-def test_totals_are_checked_on_the_figures_shown(make_folder):
+def test_totals_are_checked_within_each_publication(make_folder):
     base = row(category="Outcomes", period="To January 2021", period_start="", period_end="2021-01-31")
-    rows = [
+    parts = [
         {**base, "breakdown": "ROCUWM lead", "value": "72"},
         {**base, "breakdown": "ROCUWM support", "value": "9"},
         {**base, "breakdown": "Total", "value": "81"},
-        {**base, "breakdown": "Total", "value": "82", "publication": "paper-2", "source": "para 98"},
     ]
-    folder = make_folder(rows, name="operation_venetic")
-    (msg,) = problems_for(folder)
-    assert "line 5, column 'value'" in msg and "total 82" in msg
+    # A later paper may restate the total alone (the checks on the paper then set it against the parts).
+    restated = {**base, "breakdown": "Total", "value": "82", "publication": "paper-2", "source": "para 98"}
+    store = load_store(make_folder([*parts, restated], name="operation_venetic"))
+    assert store.frame.loc[store.frame["breakdown"] == "Total", "value"].tolist() == [82.0]
+    # Within one paper, the parts must add up.
+    wrong = {**base, "breakdown": "Total", "value": "80"}
+    (msg,) = problems_for(make_folder([parts[0], parts[1], wrong], name="operation_venetic"))
+    assert "line 4, column 'value'" in msg and "total 80" in msg
+
+
+def test_a_copied_row_that_kept_the_earlier_papers_id_is_warned_of(make_folder):
+    new_year = {"period": "Dec 2020 to Nov 2021", "period_start": "2020-12-01", "period_end": "2021-11-30"}
+    rows = [row(**new_year, publication="paper-2", source="para 90"), row(measure="Charged", **new_year)]
+    store = load_store(make_folder(rows))
+    (warning,) = [str(w) for w in store.warnings]
+    assert warning.startswith("sample.csv, line 3, column 'publication': warning: period 'Dec 2020 to Nov 2021'")
+    assert "'paper-1' is dated January 2021, before the period ends" in warning
+
+
+def test_a_near_miss_value_is_named_and_the_catalogues_problems_come_first(make_folder):
+    pubs = [{**PUBLICATIONS[0], "date": "Jan 2021"}, *PUBLICATIONS[1:]]
+    with pytest.raises(DataError) as caught:
+        load_store(make_folder([row(force="West Midlands Region", period_end="")], publications=pubs))
+    report = caught.value.report().splitlines()
+    assert report[1].startswith("  publications.csv, line 2, column 'date'")  # the cause, before what follows from it
+    force = next(p for p in report if "column 'force'" in p)
+    assert "did you mean 'West Midlands region'?" in force and "'Staffordshire'" in force
 
 
 # --- numbers -------------------------------------------------------------------------------------

@@ -76,8 +76,10 @@ def test_a_worked_out_figure_never_starts_a_headline(words):
 
 
 def test_rankings_are_over_like_for_like_sets(words):
-    ranked = [t for k, t in words if k == "venetic-regions" and t.startswith("By ") and " of the " in t]
-    assert ranked and all("of the 6 regions reported" in t for t in ranked)
+    # The regions' own reports are not a league table: the title gives the figure, not a rank.
+    titles = [t for k, t in words if k == "venetic-regions" and t.startswith("By ")]
+    assert titles and not [t for t in titles if re.search(r"\b(most|second|third|fourth|fifth|sixth)\b", t)]
+    assert "By 2 July 2020 the West Midlands region had made 43 arrests; 6 regions reported figures" in titles
     assert any("Greater Manchester Police" in t and "left out" in t for k, t in words if k == "venetic-regions")
 
 
