@@ -502,7 +502,7 @@ RULES: tuple[Rule, ...] = (
     SameList(
         id="prevent-priority-areas",
         title="Prevent priority areas named in two paragraphs",
-        description="The areas named as Prevent priority areas for 2021/22 in one paragraph against those named in "
+        description="The areas named as Prevent priority areas for a year in one paragraph against those named in "
         "another. The paragraphs describe national and regional funding decisions, so they may differ for a reason "
         "the paper does not give.",
         first=Pick("ct_contest", measure="Prevent national priority areas named"),

@@ -50,7 +50,7 @@ def test_svg_has_title_source_and_caveat_drawn_in(export_client):
     assert "SPR update to the board, January 2021, para 88" in svg
     disruptions = export_client.get("/export/chart/organised-crime/rocu-disruptions.svg").get_data(as_text=True)
     assert "Caveat: Lead and support together." in disruptions
-    assert "Caveat: Check on the paper (paras 86, 88)" in disruptions
+    assert "Caveat: Check on the paper (SPR update to the board, January" in disruptions
 
 
 def test_pdf_image(export_client):
