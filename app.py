@@ -9,18 +9,14 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers dbc's components)
-from flask import Response, request
 
-import http_cache
-import plotly_bundle
-import router_cache
+import web
 from api.routes import register_api
 from components.shell import APP_TITLE, shell
 from data.loader import DataStore, get_store, load_or_report, load_store, use_store
 from data.validation import DataError
 from draw_check import drawing_problems
 from exports.routes import create_blueprint as create_exports
-from security import harden
 from settings import Settings, configure_logging, get_settings
 
 log = logging.getLogger(__name__)
@@ -77,11 +73,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash
     )
     app.index_string = INDEX_STRING
     app.layout = shell
-    harden(app)
-    router_cache.install(app.server, get_store)
-    plotly_bundle.install(app.server)
-    http_cache.install(app.server)
-    app.server.after_request(_not_found_status)
+    web.install(app, get_store)
     register_api(app.server, get_store)
     app.server.register_blueprint(create_exports(get_store))
     if warm:
@@ -122,19 +114,6 @@ def serve_if_it_draws(dash_app: dash.Dash, fresh: DataStore) -> bool:
         return False
     log.info("New data is serving: %d rows from %d datasets", len(fresh.frame), len(fresh.catalogue))
     return True
-
-
-def _not_found_status(response: Response) -> Response:
-    """The page shell for an address that is no page answers 404 (it still shows the 'not found' page)."""
-    if request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html":
-        path = request.path.strip("/")
-        if not path.startswith(("_dash", "assets", "_favicon", "api", "export")):
-            from dash._pages import _path_to_page  # Dash's own page lookup
-
-            page, _ = _path_to_page(path)
-            if not page:
-                response.status_code = 404
-    return response
 
 
 def build() -> dash.Dash:

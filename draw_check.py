@@ -13,13 +13,13 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
-import router_cache
 from data.loader import DataStore
 from data.queries import Filters
 from exports.pack import collect
 from exports.render import export_figure
 from exports.tables import chart_csv, chart_xlsx
-from sections import SECTIONS, section_charts
+from sections import SECTIONS, links, section_charts
+from web import page_cache
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def slide_paths(store: DataStore) -> list[str]:
     paths = []
     for section in SECTIONS:
         charts = [c for c in section_charts(section, store, Filters()) if not c.is_empty]
-        paths += [f"/present/{section.slug}-{n}" for n in range(1, len(charts) + 1)]
+        paths += [links.slide(f"{section.slug}-{n}") for n in range(1, len(charts) + 1)]
     return paths
 
 
@@ -45,7 +45,7 @@ def drawing_problems(server: Flask, store: DataStore, pages: list[str]) -> list[
     client.get("/")
     for path in [*pages, *slide_paths(store)]:
         res = client.post(
-            "/_dash-update-component", data=router_cache.router_request(path), content_type="application/json"
+            "/_dash-update-component", data=page_cache.router_request(path), content_type="application/json"
         )
         if res.status_code != 200 or PAGE_FAILED in res.get_data(as_text=True):
             problems.append(f"the page {path} could not be drawn (status {res.status_code}; the log above says why)")

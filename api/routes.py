@@ -6,88 +6,16 @@ CSV output neutralises text cells that a spreadsheet would run as formulas.
 
 from __future__ import annotations
 
-import io
-import math
 from collections.abc import Callable
 
-import pandas as pd
-from flask import Blueprint, Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, Flask, Response, jsonify
 
 from data.checks import store_checks
 from data.loader import DataStore
-from data.schema import FORMULA_PREFIXES
+from data.rows import API_COLUMNS, to_csv, to_records
+from sections import links
 
-#: Columns of the API rows, in order. Adding columns is allowed; removing or renaming is not.
-API_COLUMNS: tuple[str, ...] = (
-    "dataset",
-    "measure",
-    "category",
-    "breakdown",
-    "period",
-    "period_start",
-    "period_end",
-    "force",
-    "strand",
-    "value",
-    "value_text",
-    "unit",
-    "qualifier",
-    "derived",
-    "series_break",
-    "source",
-    "source_type",
-    "note",
-    # Added within v1 (new columns may be added; none removed or renamed):
-    "publication",
-    "revised_from",
-)
 FORMATS: tuple[str, ...] = ("csv", "json")
-
-
-def api_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as API rows: plain strings, dates as YYYY-MM-DD, blanks as ''."""
-    out = pd.DataFrame(index=frame.index)
-    for col in API_COLUMNS:
-        series = frame[col]
-        if col in ("period_start", "period_end"):
-            out[col] = series.dt.strftime("%Y-%m-%d").fillna("")
-        elif col == "value":
-            out[col] = series
-        else:
-            out[col] = series.astype(str)
-    return out.reset_index(drop=True)
-
-
-def neutralise(text: str) -> str:
-    """Prefix a quote to text a spreadsheet would read as a formula."""
-    if text.startswith(FORMULA_PREFIXES):
-        try:
-            float(text)
-        except ValueError:
-            return "'" + text
-    return text
-
-
-def to_csv(frame: pd.DataFrame) -> str:
-    rows = api_rows(frame)
-    for col in API_COLUMNS:
-        if col != "value":
-            rows[col] = rows[col].map(neutralise)
-    buf = io.StringIO()
-    rows.to_csv(buf, index=False, lineterminator="\n", float_format=lambda v: f"{v:.15g}")
-    return buf.getvalue()
-
-
-def to_records(frame: pd.DataFrame) -> list[dict]:
-    records = api_rows(frame).to_dict(orient="records")
-    for rec in records:
-        value = rec["value"]
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            rec["value"] = None
-        elif float(value).is_integer():
-            rec["value"] = int(value)
-    return records
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:
@@ -114,7 +42,7 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
                 "updated": info.updated.isoformat(),
                 "as_at": info.as_at.iso,
                 "publications": list(info.publications),
-                "links": {fmt: f"/api/v1/datasets/{info.name}.{fmt}" for fmt in FORMATS},
+                "links": {fmt: links.dataset_api(info.name, fmt) for fmt in FORMATS},
             }
             for info in store.catalogue.values()
         ]
@@ -193,14 +121,6 @@ def register_api(server: Flask, get_store: Callable[[], DataStore]) -> None:
     server.json.sort_keys = False  # keep the documented column order
     server.register_blueprint(create_blueprint(get_store))
 
-    def json_error(err: HTTPException):
-        if request.path.startswith("/api/"):
-            return _error(err.code or 500, err.description or err.name)
-        return err
-
     @server.get("/api/<path:_rest>")
     def unknown_api(_rest: str):
         return _error(404, "Not found. GET /api/v1/datasets lists the datasets.")
-
-    server.register_error_handler(404, json_error)
-    server.register_error_handler(405, json_error)

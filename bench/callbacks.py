@@ -27,7 +27,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import free_port, start_gunicorn, stop, table, verdict, wait_until_up, write
-from router_cache import router_request
+from web.page_cache import router_request
 
 CONCURRENCY = (10, 50, 100)
 REQUESTS_PER_LEVEL = 1500

@@ -11,11 +11,11 @@ from __future__ import annotations
 import dash
 from dash import dcc, html
 
-import plotly_bundle
 from components.chart_card import GRAPH_CONFIG
 from data.loader import get_store
 from data.queries import Filters
 from sections import BY_SLUG, section_charts
+from web import plotly_bundle
 
 FLOOR_SECTION = "organised-crime"
 

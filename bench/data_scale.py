@@ -124,7 +124,7 @@ def child_app(states: list[dict[str, str]]) -> dict[str, object]:
     after_startup = _memory_mb()
 
     from data.queries import Filters
-    from router_cache import router_request
+    from web.page_cache import router_request
 
     client = app.server.test_client()
     times: dict[str, list[float]] = {}

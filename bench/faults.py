@@ -30,7 +30,7 @@ if __package__ in (None, ""):
 
 from bench.common import children, server_log, serving, table, verdict, wait_for, write
 from data.loader import DEFAULT_DATA_DIR  # the shipped data: what a deployment serves
-from router_cache import router_request
+from web.page_cache import router_request
 
 CLIENTS = 100
 LOAD_SECONDS = 6.0

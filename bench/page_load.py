@@ -75,8 +75,8 @@ def build_floor(folder: Path) -> dict[str, str]:
 
     from data.loader import get_store
     from data.queries import Filters
-    from plotly_bundle import BUNDLE_PATH
     from sections import BY_SLUG, section_charts
+    from web.plotly_bundle import BUNDLE_PATH
 
     full = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
     shutil.copy(full, folder / "plotly-full.min.js")
@@ -201,7 +201,7 @@ def report(
     dash_floor: dict[str, float],
 ) -> list[str]:
     from bench.dash_floor_app import FLOOR_SECTION
-    from plotly_bundle import bundle_version
+    from web.plotly_bundle import bundle_version
 
     kb = 1024
     rows = []

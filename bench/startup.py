@@ -19,7 +19,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import children, rss_mb, serving, table, verdict, wait_for, write
-from router_cache import router_request
+from web.page_cache import router_request
 
 RUNS = 3
 WORKERS = 2

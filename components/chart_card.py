@@ -20,7 +20,7 @@ from data.formatting import sources_of
 from data.loader import get_store
 from data.queries import Filters
 from figures.chart import Chart
-from sections import BY_PATH, section_charts
+from sections import BY_PATH, links, section_charts
 
 #: Pattern ids: a table's <summary> (clicked to open it) and the slot its table is drawn into.
 TABLE_SUMMARY = "chart-table-summary"
@@ -58,16 +58,16 @@ def source_line(rows: pd.DataFrame, publications: dict) -> list:
 DOWNLOADS = (("png", "PNG image"), ("svg", "SVG image"), ("pdf", "PDF"), ("csv", "CSV data"), ("xlsx", "Excel data"))
 
 
-def downloads(chart: Chart, export_base: str, search: str) -> html.Div:
+def downloads(chart: Chart, section: str, filters: Filters) -> html.Div:
     """Links to the chart as images and its figures as data, under the current filters."""
-    links: list = []
+    items: list = []
     for fmt, label in DOWNLOADS:
-        if links:
-            links.append(" · ")
-        links.append(
+        if items:
+            items.append(" · ")
+        items.append(
             html.A(
                 label,
-                href=f"{export_base}.{fmt}{search}",
+                href=links.chart_export(section, chart.key, fmt, filters),
                 download="",
                 **{"aria-label": f"Download '{chart.title}' as {label}"},
             )
@@ -75,7 +75,7 @@ def downloads(chart: Chart, export_base: str, search: str) -> html.Div:
     return html.Div(
         [
             html.Span("Download: ", className="fw-semibold"),
-            *links,
+            *items,
             html.Button(
                 "Full screen",
                 type="button",
@@ -110,7 +110,9 @@ def chart_body(chart: Chart, title_id: str, summary_id: str, publications: dict)
     )
 
 
-def chart_card(chart: Chart, publications: dict, export_base: str | None = None, search: str = "") -> html.Section:
+def chart_card(
+    chart: Chart, publications: dict, section: str | None = None, filters: Filters | None = None
+) -> html.Section:
     title_id = f"{chart.key}-title"
     summary_id = f"{chart.key}-summary"
     body = chart_body(chart, title_id, summary_id, publications)
@@ -123,8 +125,8 @@ def chart_card(chart: Chart, publications: dict, export_base: str | None = None,
     ]
     if not chart.rows.empty:
         children.append(html.P(source_line(chart.rows, publications), className="chart-source small"))
-    if export_base and not chart.rows.empty:
-        children.append(downloads(chart, export_base, search))
+    if section and not chart.rows.empty:
+        children.append(downloads(chart, section, filters or Filters()))
     if caveats:
         children.append(
             html.Div(

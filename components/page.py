@@ -16,7 +16,7 @@ from components.glossary import glossary_box
 from data.loader import DataStore, get_store
 from data.publications import as_at_text
 from data.queries import ALL, Filters, filter_options
-from sections import Section, section_charts
+from sections import Section, links, section_charts
 
 #: The line under each page's heading that says how old its figures are.
 AS_AT_CLASS = "figures-as-at"
@@ -69,11 +69,9 @@ def filter_notice(rows: pd.DataFrame, filters: Filters) -> str:
 def pack_links(slug: str, filters: Filters) -> html.Div:
     """The board pack for this page and for the whole dashboard, under the current filters,
     and the link into meeting mode."""
-    search = filters.to_search()
-    sep = "&" if search else "?"
 
     def pack(fmt: str, scope: str) -> str:
-        return f"/export/pack.{fmt}{search}{sep}section={scope}"
+        return links.pack(fmt, scope, filters)
 
     return html.Div(
         [
@@ -84,12 +82,17 @@ def pack_links(slug: str, filters: Filters) -> html.Div:
             html.A("PDF", href=pack("pdf", slug), download=""),
             "; the whole dashboard as ",
             html.A(
-                "PowerPoint", href=pack("pptx", "all"), download="", **{"aria-label": "Whole dashboard as PowerPoint"}
+                "PowerPoint",
+                href=pack("pptx", links.ALL_SECTIONS),
+                download="",
+                **{"aria-label": "Whole dashboard as PowerPoint"},
             ),
             " or ",
-            html.A("PDF", href=pack("pdf", "all"), download="", **{"aria-label": "Whole dashboard as PDF"}),
+            html.A(
+                "PDF", href=pack("pdf", links.ALL_SECTIONS), download="", **{"aria-label": "Whole dashboard as PDF"}
+            ),
             ". ",
-            html.A("Present this page", href=f"/present/{slug}-1{search}", className="btn btn-dark btn-sm ms-2"),
+            html.A("Present this page", href=links.slide(f"{slug}-1", filters), className="btn btn-dark btn-sm ms-2"),
         ],
         className="pack-links small",
     )
@@ -110,7 +113,6 @@ def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
     pools = [c.pool for c in charts if c.pool is not None and not c.pool.empty]
     rows = pd.concat(pools, ignore_index=True) if pools else store.frame.iloc[0:0]
     notice = filter_notice(rows, filters)
-    search = filters.to_search()
     return html.Div(
         [
             html.H1(section.title),
@@ -121,15 +123,7 @@ def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
             html.P(notice, className="filter-notice", role="status") if notice else None,
             pack_links(section.slug, filters),
             html.Div(
-                [
-                    chart_card(
-                        c,
-                        store.publications,
-                        export_base=f"/export/chart/{section.slug}/{c.key}",
-                        search=search,
-                    )
-                    for c in charts
-                ],
+                [chart_card(c, store.publications, section=section.slug, filters=filters) for c in charts],
                 className="chart-grid",
             ),
         ]

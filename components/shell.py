@@ -118,7 +118,7 @@ def shell() -> html.Div:
 )
 def keep_filters_in_nav(search: str | None) -> list[str]:
     """Every navigation link carries the current filters (links in registry order, as rendered)."""
-    return [f"{page['relative_path']}{search or ''}" for page in _nav_pages()]
+    return [f"{page['relative_path']}{search or ''}" for page in _nav_pages()]  # the query string as it is
 
 
 @callback(

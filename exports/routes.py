@@ -18,6 +18,7 @@ from exports.pack import build_pdf, build_pptx, collect
 from exports.render import IMAGE_FORMATS, ExportError, chart_image
 from exports.tables import chart_csv, chart_xlsx
 from sections import BY_SLUG, SECTIONS, section_charts
+from sections.links import ALL_SECTIONS
 
 log = logging.getLogger(__name__)
 
@@ -31,17 +32,6 @@ MIME = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
-ALL_SECTIONS = "all"
-
-
-def chart_url(slug: str, key: str, fmt: str, search: str) -> str:
-    return f"/export/chart/{slug}/{key}.{fmt}{search}"
-
-
-def pack_url(fmt: str, slug: str, filters: Filters) -> str:
-    search = filters.to_search()
-    sep = "&" if search else "?"
-    return f"/export/pack.{fmt}{search}{sep}section={slug}"
 
 
 def _plain(status: int, message: str) -> Response:

@@ -9,8 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from api.routes import API_COLUMNS, api_rows, neutralise, to_csv
 from data.queries import Filters
+from data.rows import API_COLUMNS, api_rows, neutralise, to_csv
 from exports.render import source_text
 from figures.chart import Chart
 

@@ -13,6 +13,7 @@ from components.tables import scrollable, source_link
 from data.formatting import sources_of
 from data.loader import DataStore, get_store
 from data.queries import MIN_BASE_BY_UNIT, MIN_BASE_FOR_PERCENT, base_words
+from sections import links
 
 dash.register_page(
     __name__,
@@ -58,7 +59,7 @@ def datasets_table(store: DataStore) -> html.Div:
         rows.append(
             html.Tr(
                 [
-                    html.Th(html.A(info.title, href=f"/data/{info.name}"), scope="row"),
+                    html.Th(html.A(info.title, href=links.dataset_page(info.name)), scope="row"),
                     html.Td(info.topic),
                     html.Td(info.description),
                     html.Td(f"{info.rows:,}", className="text-end"),
@@ -68,13 +69,13 @@ def datasets_table(store: DataStore) -> html.Div:
                         [
                             html.A(
                                 "CSV",
-                                href=f"/api/v1/datasets/{info.name}.csv",
+                                href=links.dataset_api(info.name, "csv"),
                                 **{"aria-label": f"{info.title} as CSV"},
                             ),
                             " · ",
                             html.A(
                                 "JSON",
-                                href=f"/api/v1/datasets/{info.name}.json",
+                                href=links.dataset_api(info.name, "json"),
                                 **{"aria-label": f"{info.title} as JSON"},
                             ),
                         ],

@@ -8,6 +8,7 @@ from dash import html
 from components.page import as_at
 from components.tables import rows_table
 from data.loader import get_store
+from sections import links
 
 dash.register_page(
     __name__,
@@ -45,9 +46,9 @@ def layout(name: str | None = None, **_query: str) -> html.Div:
             html.P(
                 [
                     f"{info.topic}. {info.rows:,} figures. Download: ",
-                    html.A("CSV", href=f"/api/v1/datasets/{info.name}.csv"),
+                    html.A("CSV", href=links.dataset_api(info.name, "csv")),
                     " · ",
-                    html.A("JSON", href=f"/api/v1/datasets/{info.name}.json"),
+                    html.A("JSON", href=links.dataset_api(info.name, "json")),
                 ]
             ),
             rows_table(frame, caption=f"{info.title}: every figure with its source", publications=store.publications),

@@ -16,7 +16,7 @@ from components.tiles import tile_row
 from data.loader import get_store
 from data.queries import Filters
 from figures.theme import for_presenting
-from sections import SECTIONS, section_charts
+from sections import SECTIONS, links, section_charts
 
 dash.register_page(
     __name__,
@@ -44,7 +44,6 @@ def slide_list(filters: Filters) -> list[tuple[str, object, object]]:
 @safe_layout
 def layout(slide: str | None = None, **query: str) -> html.Div:
     filters = Filters.from_query(query)
-    search = filters.to_search()
     store = get_store()
     slides = slide_list(filters)
     if not slides:
@@ -52,7 +51,7 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
             [
                 html.H1("Nothing to present"),
                 html.P("No chart has figures under these filters."),
-                html.A("Back", href="/" + search),
+                html.A("Back", href=links.page("/", filters)),
             ]
         )
     ids = [s[0] for s in slides]
@@ -66,9 +65,9 @@ def layout(slide: str | None = None, **query: str) -> html.Div:
     slide_id, section, chart = slides[index]
 
     def url(i: int) -> str:
-        return f"/present/{ids[i]}{search}"
+        return links.slide(ids[i], filters)
 
-    exit_url = f"{section.path}{search}"
+    exit_url = links.page(section.path, filters)
     if chart.tiles or chart.points:
         body = html.Div(
             [

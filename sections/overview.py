@@ -27,6 +27,7 @@ from data.queries import (
     why_empty,
 )
 from figures.chart import Chart, Tile, row_caveats
+from sections import links
 from sections.base import Section, pick
 from sections.organised_crime import STATED, outcomes_table, plain_label, reasons_chart
 
@@ -270,7 +271,7 @@ def headline_rows(store: DataStore, h: Headline) -> pd.DataFrame:
     return store.memo.get_or_make(("headline rows", h), lambda: pick(store.dataset(h.dataset), **dict(h.where)))
 
 
-def make_tile(store: DataStore, h: Headline, rows: pd.DataFrame, search: str) -> Tile | None:
+def make_tile(store: DataStore, h: Headline, rows: pd.DataFrame, filters: Filters) -> Tile | None:
     """A tile from one series' rows (one row per period); None when the filters leave none."""
     if rows.empty:
         return None
@@ -311,7 +312,7 @@ def make_tile(store: DataStore, h: Headline, rows: pd.DataFrame, search: str) ->
         direction=direction,
         caveat=caveat,
         source=source_words(sources_of(used, store.publications)),
-        href=h.href + search,
+        href=links.page(h.href, filters),
     )
 
 
@@ -327,12 +328,12 @@ def _stated_change(store: DataStore, latest: pd.Series) -> pd.Series | None:
     return stated.iloc[0]
 
 
-def _tiles(store: DataStore, filters: Filters, headlines, search: str) -> tuple[list[Tile], list[pd.DataFrame]]:
+def _tiles(store: DataStore, filters: Filters, headlines) -> tuple[list[Tile], list[pd.DataFrame]]:
     tiles, used = [], []
     for h in headlines:
         rows = apply_filters(headline_rows(store, h), filters)
         try:
-            t = make_tile(store, h, rows, search)
+            t = make_tile(store, h, rows, filters)
         except ValueError:
             log.exception("Headline %r could not be drawn from %d rows", h.label, len(rows))
             t = None
@@ -373,14 +374,13 @@ def what_changed(table: pd.DataFrame) -> list[str]:
 
 def charts(store: DataStore, filters: Filters) -> list[Chart]:
     """The summary, the paper's reasons, then the headline figures by topic."""
-    search = filters.to_search()
     keys = [
         dataclasses.replace(h, label=f"{SHORT_TOPICS[topic]}: {h.label[:1].lower()}{h.label[1:]}")
         for topic, _, hs in HEADLINES
         for h, key in hs
         if key
     ]
-    key_tiles, key_rows = _tiles(store, filters, keys, search)
+    key_tiles, key_rows = _tiles(store, filters, keys)
     # What changed most: the unit's own outcomes table, for the region it covers.
     table = pick(outcomes_table(store), force="West Midlands region")
     pool = pd.concat([*(headline_rows(store, h) for _, _, hs in HEADLINES for h, _ in hs), table])
@@ -406,7 +406,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
     )
     out = [summary, reasons_chart("overview-reasons", store, filters)]
     for heading, key, headlines in HEADLINES:
-        tiles, used = _tiles(store, filters, [h for h, is_key in headlines if not is_key], search)
+        tiles, used = _tiles(store, filters, [h for h, is_key in headlines if not is_key])
         rows = pd.concat(used) if used else table.iloc[0:0]
         out.append(
             Chart(

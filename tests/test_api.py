@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from api.routes import API_COLUMNS, neutralise, to_csv
 from data import loader
+from data.rows import API_COLUMNS, neutralise, to_csv
 
 
 def test_list_datasets(client, store):

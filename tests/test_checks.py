@@ -316,7 +316,7 @@ def test_a_check_that_differs_is_a_caveat_beside_its_chart(store):
 
 
 def test_the_checks_page_and_api(client):
-    from router_cache import router_request
+    from web.page_cache import router_request
 
     page = client.post("/_dash-update-component", data=router_request("/checks"), content_type="application/json")
     text = page.get_data(as_text=True)

@@ -14,9 +14,9 @@ from pptx import Presentation
 
 from data import loader
 from data.loader import load_store
-from router_cache import router_request
 from tests.conftest import DATA_DIR
 from tests.next_paper import add_next_paper
+from web.page_cache import router_request
 
 NEW = "Dec 2020 to Nov 2021"
 OLD = "Dec 2019 to Nov 2020"

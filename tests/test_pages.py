@@ -218,7 +218,7 @@ def test_cache_is_bounded():
 def test_meeting_mode_counts_the_caveats_left_on_the_page_in_plain_english(client):
     import re
 
-    from router_cache import router_request
+    from web.page_cache import router_request
 
     text = client.post(
         "/_dash-update-component", data=router_request("/present/referral-trends-4"), content_type="application/json"

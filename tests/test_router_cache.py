@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from data import loader
-from router_cache import router_request
+from web.page_cache import router_request
 
 
 def post(client, path: str, search: str = ""):

@@ -62,3 +62,31 @@ def test_large_scripts_are_compressed(client):
     )
     assert res.status_code == 200
     assert res.headers.get("Content-Encoding") in ("br", "gzip")
+
+
+def test_a_genuine_fault_is_a_500_with_its_traceback_in_the_log_not_a_400(client, monkeypatch, caplog):
+    import logging
+
+    import components.chart_card as card
+    from tests.test_serving import _open_table
+
+    def broken(*_args):
+        raise RuntimeError("a bug in drawing the table")
+
+    monkeypatch.setattr(card, "find_chart", broken)
+    with caplog.at_level(logging.ERROR):
+        res = _open_table(client, "rocu-justice", 1, "/organised-crime")
+    assert res.status_code == 500
+    assert "Traceback" not in res.get_data(as_text=True) and "a bug" not in res.get_data(as_text=True)
+    assert "RuntimeError: a bug in drawing the table" in caplog.text and "Traceback" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("post", "/about"), ("delete", "/organised-crime"), ("put", "/assets/app.css")]
+)
+def test_an_unknown_method_gets_the_plain_error_page(client, method, path):
+    res = getattr(client, method)(path)
+    assert res.status_code == 405 and res.mimetype == "text/html"
+    text = res.get_data(as_text=True)
+    assert "<h1>Method Not Allowed</h1>" in text and "Go to the overview" in text and "Traceback" not in text
+    assert "X-Frame-Options" in res.headers  # the security headers come with the error page too

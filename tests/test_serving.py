@@ -10,12 +10,12 @@ import pytest
 from plotly.offline import get_plotlyjs_version
 
 import app as app_module
-import plotly_bundle
 from data.loader import get_store
 from data.queries import Filters
 from figures.theme import for_presenting
-from http_cache import YEAR_S, is_versioned
 from sections import SECTIONS, section_charts
+from web import plotly_bundle
+from web.http_cache import YEAR_S, is_versioned
 
 # -- the smaller plotly.js ---------------------------------------------------------------------
 
@@ -200,7 +200,7 @@ def _open_table(client, key: str, clicks: int, pathname: str, search: str = "", 
 
 
 def test_page_leaves_tables_to_be_drawn_when_opened(client):
-    from router_cache import router_request
+    from web.page_cache import router_request
 
     res = client.post(
         "/_dash-update-component", data=router_request("/organised-crime"), content_type="application/json"

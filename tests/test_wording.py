@@ -62,7 +62,7 @@ def test_a_cause_given_for_one_figure_is_not_applied_to_others(words):
 
 
 def test_no_date_the_paper_does_not_give(client):
-    from router_cache import router_request
+    from web.page_cache import router_request
 
     about = client.post("/_dash-update-component", data=router_request("/about"), content_type="application/json")
     assert "from December 2019" not in about.get_data(as_text=True)

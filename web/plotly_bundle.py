@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Flask, Response, request, send_file
 
-BUNDLE_PATH = Path(__file__).resolve().parent / "assets" / "vendor" / "plotly-basic.min.js"
+BUNDLE_PATH = Path(__file__).resolve().parent.parent / "assets" / "vendor" / "plotly-basic.min.js"
 #: The address the Dash renderer loads plotly.js from (dash-renderer sets ``window._dashPlotlyJSURL``).
 DASH_PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 #: Trace types the bundle can draw; every figure the app shows must use only these.

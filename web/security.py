@@ -1,4 +1,4 @@
-"""Security headers on every response, and plain errors for malformed requests.
+"""Security headers on every response, and the request size limit.
 
 The Content-Security-Policy allows only this server's own scripts, plus the exact inline
 scripts Dash writes into each page (by hash, from ``app.csp_hashes()``); Plotly needs inline
@@ -7,15 +7,10 @@ styles. Nothing may frame the dashboard.
 
 from __future__ import annotations
 
-import logging
-
 import dash
-from flask import Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Response
 
-log = logging.getLogger(__name__)
-
-#: Largest request body accepted (callbacks send small JSON; nothing uploads files).
+#: Largest request body accepted (callbacks send small JSON).
 MAX_REQUEST_BYTES = 256 * 1024
 
 
@@ -37,8 +32,8 @@ def content_security_policy(app: dash.Dash) -> str:
     )
 
 
-def harden(app: dash.Dash) -> None:
-    """Add the headers, the request size limit and JSON/plain error pages to ``app.server``."""
+def install(app: dash.Dash) -> None:
+    """The request size limit, and the security headers on every response (error pages included)."""
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
 
@@ -51,19 +46,3 @@ def harden(app: dash.Dash) -> None:
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
-
-    @server.errorhandler(HTTPException)
-    def http_error(err: HTTPException):
-        if request.path.startswith(("/api/", "/_dash")):
-            return jsonify({"error": err.description or err.name, "status": err.code}), err.code
-        return Response(f"{err.code} {err.name}: {err.description}\n", status=err.code, mimetype="text/plain")
-
-    @server.errorhandler(Exception)
-    def unexpected(err: Exception):
-        # Malformed callback requests (bad JSON, unknown ids, wrong types) end up here: log them, and
-        # answer 400 with no trace. Anything else is a 500, also without a trace.
-        if request.path.startswith("/_dash-update-component"):
-            log.warning("Rejected callback request: %s: %s", type(err).__name__, err)
-            return jsonify({"error": "Malformed callback request.", "status": 400}), 400
-        log.exception("Unexpected error on %s", request.path)
-        return Response("500 Internal Server Error: the problem has been logged.\n", status=500, mimetype="text/plain")
