@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from data import schema
+from data.files import FileSource, FolderFiles
 from data.formatting import format_value
 from data.publications import (
     PubDate,
@@ -42,7 +43,7 @@ from data.validation import (
     check_restatements,
     check_table,
     check_totals,
-    read_table,
+    read_csv_bytes,
 )
 
 log = logging.getLogger(__name__)
@@ -121,12 +122,15 @@ class DataStore:
     blank). ``history`` holds the earlier statements of restated figures.
     """
 
-    directory: Path
+    #: Where the files came from, in words (a folder, "version 3", a draft).
+    origin: str
     frame: pd.DataFrame
     catalogue: dict[str, DatasetInfo]
     publications: dict[str, Publication] = field(default_factory=dict)
     history: pd.DataFrame | None = None
     warnings: tuple[Problem, ...] = field(default=())
+    #: The published version these figures are (None: a folder or a draft, not published).
+    version: int | None = None
     #: Results worked out from this data (e.g. charts per filter state); dropped with the data.
     memo: ResultCache = field(default_factory=lambda: ResultCache(), compare=False, hash=False, repr=False)
 
@@ -183,13 +187,13 @@ def _give_back_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def _read(path: Path, root: Path, columns: tuple[str, ...]) -> tuple[RawTable | None, list[Problem]]:
-    """``read_table``, refusing a link that leads out of the data folder (it is not followed)."""
-    if not path.resolve().is_relative_to(root):
-        return None, [
-            Problem(path.name, None, None, "file is a link to a place outside the data folder; it was not read")
-        ]
-    return read_table(path, columns)
+def _read(source: FileSource, name: str, columns: tuple[str, ...]) -> tuple[RawTable | None, list[Problem]]:
+    """The file ``name`` of ``source`` as a table of strings (None when absent or unreadable)."""
+    raw, problems = source.get(name)
+    if raw is None:
+        return None, problems
+    table, read_problems = read_csv_bytes(name, raw, columns)
+    return table, problems + read_problems
 
 
 def _fill_period_ends(typed: pd.DataFrame, publications: dict[str, Publication]) -> pd.DataFrame:
@@ -230,31 +234,35 @@ def _resolve(typed: pd.DataFrame, when: pd.Series, publications: dict[str, Publi
 
 
 def load_store(directory: Path | str) -> DataStore:
-    """Read and validate every file in ``directory``; raise DataError listing every problem."""
+    """Read and validate every file in the folder ``directory``; raise DataError listing every problem."""
     directory = Path(directory)
-    problems: list[Problem] = []
     if not directory.is_dir():
         raise DataError([Problem(str(directory), None, None, "data directory does not exist")])
-    root = directory.resolve()
+    return load_source(FolderFiles(directory))
+
+
+def load_source(source: FileSource, version: int | None = None) -> DataStore:
+    """Read and validate every file of ``source``; raise DataError listing every problem. ``version`` is
+    the published version the files are (None for a folder or a draft)."""
+    problems: list[Problem] = list(getattr(source, "problems", ()))
+    present_names = source.names()
 
     publications: dict[str, Publication] = {}
     undated: set[str] = set()
     catalogued = False
-    pub_path = directory / schema.PUBLICATIONS_FILE
-    if not pub_path.is_file():
+    if schema.PUBLICATIONS_FILE not in present_names:
         problems.append(Problem(schema.PUBLICATIONS_FILE, None, None, "publication catalogue file is missing"))
     else:
-        pub_table, read_problems = _read(pub_path, root, schema.PUBLICATION_COLUMN_NAMES)
+        pub_table, read_problems = _read(source, schema.PUBLICATIONS_FILE, schema.PUBLICATION_COLUMN_NAMES)
         problems += read_problems
         if pub_table is not None:
             publications, undated, pub_problems = check_publications(pub_table)
             problems += pub_problems
             catalogued = True
 
-    catalogue_path = directory / schema.CATALOGUE_FILE
-    if not catalogue_path.is_file():
+    if schema.CATALOGUE_FILE not in present_names:
         raise DataError([*problems, Problem(schema.CATALOGUE_FILE, None, None, "catalogue file is missing")])
-    cat_table, cat_problems = _read(catalogue_path, root, schema.CATALOGUE_COLUMN_NAMES)
+    cat_table, cat_problems = _read(source, schema.CATALOGUE_FILE, schema.CATALOGUE_COLUMN_NAMES)
     problems += cat_problems
     if cat_table is None:
         raise DataError(problems)
@@ -262,7 +270,7 @@ def load_store(directory: Path | str) -> DataStore:
     cat = cat_table.frame
 
     listed = set(cat["name"])
-    present = {p.stem for p in directory.glob("*.csv") if p.name not in schema.CONTROL_FILES}
+    present = {n.removesuffix(".csv") for n in present_names if n not in schema.CONTROL_FILES}
     for stray in sorted(present - listed):
         problems.append(Problem(f"{stray}.csv", None, None, f"file is not listed in {schema.CATALOGUE_FILE}"))
 
@@ -271,8 +279,7 @@ def load_store(directory: Path | str) -> DataStore:
     infos: dict[str, DatasetInfo] = {}
     for idx, entry in cat.iterrows():
         name = entry["name"]
-        path = directory / f"{name}.csv"
-        if not path.is_file():
+        if f"{name}.csv" not in present_names:
             problems.append(
                 Problem(
                     schema.CATALOGUE_FILE,
@@ -282,7 +289,7 @@ def load_store(directory: Path | str) -> DataStore:
                 )
             )
             continue
-        table, read_problems = _read(path, root, schema.COLUMN_NAMES)
+        table, read_problems = _read(source, f"{name}.csv", schema.COLUMN_NAMES)
         problems += read_problems
         if table is None:
             continue
@@ -334,9 +341,10 @@ def load_store(directory: Path | str) -> DataStore:
     warnings = tuple(p for p in problems if p.severity == "warning")
     for w in warnings:
         log.warning("%s", w)
-    log.info("Loaded %d rows from %d datasets in %s", len(frame), len(infos), directory)
+    log.info("Loaded %d rows from %d datasets in %s", len(frame), len(infos), source.label)
     return DataStore(
-        directory=directory,
+        origin=source.label,
+        version=version,
         frame=frame,
         catalogue=infos,
         publications=publications,

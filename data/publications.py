@@ -179,7 +179,7 @@ def check_named(
         more = f" (and {len(lines) - 1} more rows)" if len(lines) > 1 else ""
         problems.append(
             Problem(
-                table.path.name,
+                table.name,
                 lines[0],
                 "period_end",
                 f"the period has no end date and its publication {pub_id!r} has no valid date to take it from "
@@ -254,7 +254,7 @@ def copied_without_its_publication(
             idx = rows.index[rows["publication"] == early[0]][0]
             problems.append(
                 Problem(
-                    table.path.name,
+                    table.name,
                     int(table.lines[idx]),
                     "publication",
                     f"period {period!r} is given by {', '.join(pubs)}, but {early[0]!r} is dated "
@@ -283,7 +283,7 @@ def unreadable_stated_changes(table: RawTable, typed: pd.DataFrame) -> list[Prob
     ]
     return [
         Problem(
-            table.path.name,
+            table.name,
             int(table.lines[idx]),
             "measure",
             f"stated change {typed.at[idx, 'measure']!r} is not named 'Rise in <measure> on previous year' or "

@@ -107,7 +107,8 @@ class Coded:
 class RawTable:
     """A file's cells as strings, with the line each record starts on (the header is line 1)."""
 
-    path: Path
+    #: The file's name as problems name it (``rocu_outcomes.csv``, or a workbook's sheet).
+    name: str
     frame: pd.DataFrame
     lines: Sequence[int]
     #: Columns already split into distinct values (filled on first use).
@@ -122,10 +123,6 @@ class RawTable:
         """``test`` (a function of a Series of strings) worked out once per distinct value of ``column``."""
         cells = self.cells(column)
         return cells.spread(test(cells.values), self.frame.index)
-
-
-def _label(path: Path) -> str:
-    return path.name
 
 
 #: Bytes the quick reader looks at: every one is ASCII, so none is part of a longer UTF-8 character.
@@ -246,16 +243,30 @@ def _read_records(text: str, name: str) -> tuple[list[list[str]], list[int]] | P
     return records, lines
 
 
-def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``path`` as UTF-8 CSV whose header is exactly the ``expected`` columns, in any order."""
-    name = _label(path)
-    problems: list[Problem] = []
-    size = path.stat().st_size
+def too_large(name: str, size: int) -> Problem | None:
+    """The problem with a file of ``size`` bytes, or None when it is within the limit."""
     if size > schema.MAX_FILE_BYTES:
-        return None, [
-            Problem(name, None, None, f"file is {size:,} bytes, over the limit of {schema.MAX_FILE_BYTES:,}; not read")
-        ]
-    raw = path.read_bytes()
+        return Problem(
+            name, None, None, f"file is {size:,} bytes, over the limit of {schema.MAX_FILE_BYTES:,}; not read"
+        )
+    return None
+
+
+def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, list[Problem]]:
+    """Read the file at ``path`` (``read_csv_bytes``), refusing it unread when it is over the size limit."""
+    big = too_large(path.name, path.stat().st_size)
+    if big is not None:
+        return None, [big]
+    return read_csv_bytes(path.name, path.read_bytes(), expected)
+
+
+def read_csv_bytes(name: str, raw: bytes, expected: Sequence[str]) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``raw`` as UTF-8 CSV whose header is exactly the ``expected`` columns, in any order; problems
+    name the file ``name``."""
+    problems: list[Problem] = []
+    big = too_large(name, len(raw))
+    if big is not None:
+        return None, [big]
     if raw.count(b"\n") > schema.MAX_ROWS_PER_FILE + 1:
         return None, [
             Problem(name, None, None, f"file has more than {schema.MAX_ROWS_PER_FILE:,} rows, the limit; not read")
@@ -309,7 +320,7 @@ def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, li
 
     if standard is not None:
         frame, coded = _strip_columns(cells.iloc[1:], header)
-        return RawTable(path, frame.reindex(columns=list(expected)), line_array[1:], coded), problems
+        return RawTable(name, frame.reindex(columns=list(expected)), line_array[1:], coded), problems
     body: list[list[str]] = []
     body_lines: list[int] = []
     for record, line in zip(records[1:], lines[1:], strict=True):
@@ -327,12 +338,12 @@ def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, li
         body_lines.append(line)
     frame = pd.DataFrame(body, columns=header, dtype=object)
     frame = frame.reindex(columns=list(expected))
-    return RawTable(path, frame, body_lines), problems
+    return RawTable(name, frame, body_lines), problems
 
 
 def bad_cells(table: RawTable, column: str, mask: pd.Series, message: str | None = None, fmt=None) -> list[Problem]:
     """One problem per row where ``mask`` is true; ``fmt(value)`` builds the message if given."""
-    name = _label(table.path)
+    name = table.name
     out = []
     for idx in mask[mask].index:
         value = table.frame.at[idx, column]
@@ -400,7 +411,7 @@ def check_table(table: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     Every check runs once per distinct value of a column (see ``Coded``), then per row.
     """
     f = table.frame
-    name = _label(table.path)
+    name = table.name
     problems: list[Problem] = []
 
     for col in schema.COLUMNS:
@@ -575,7 +586,7 @@ def check_period_dates(table: RawTable, typed: pd.DataFrame) -> list[Problem]:
         idx = rows.index[~same][0]
         problems.append(
             Problem(
-                _label(table.path),
+                table.name,
                 int(table.lines[idx]),
                 "period",
                 f"period {period!r} has different dates here ({_span(typed.loc[idx])}) than on line "
@@ -613,7 +624,7 @@ def check_restatements(table: RawTable, typed: pd.DataFrame, dates: pd.Series, n
             if not dates[idx] > dates[latest_idx]:
                 problems.append(
                     Problem(
-                        _label(table.path),
+                        table.name,
                         int(table.lines[idx]),
                         "publication",
                         f"this row states the figure of line {int(table.lines[latest_idx])} again, but its publication "
@@ -653,7 +664,7 @@ def check_totals(dataset: str, table: RawTable, typed: pd.DataFrame) -> list[Pro
             if complete and not math.isclose(got, total, rel_tol=1e-9, abs_tol=1e-6):
                 problems.append(
                     Problem(
-                        _label(table.path),
+                        table.name,
                         int(table.lines[idx]),
                         "value",
                         f"total {total:g} for {measure!r} does not equal {' + '.join(rule.parts)} = {got:g}",
@@ -662,7 +673,7 @@ def check_totals(dataset: str, table: RawTable, typed: pd.DataFrame) -> list[Pro
             elif not complete and got > total + 1e-6:
                 problems.append(
                     Problem(
-                        _label(table.path),
+                        table.name,
                         int(table.lines[idx]),
                         "value",
                         f"stated parts of {measure!r} add up to {got:g}, more than the total {total:g}",

@@ -199,7 +199,7 @@ def test_charts_are_built_once_per_filter_state_and_data():
     assert section_charts(section, store, Filters(strand="Pursue")) is first
     assert section_charts(section, store, Filters(strand="Prevent")) is not first
     # New data starts with an empty cache: nothing computed from old data is served.
-    fresh = load_store(store.directory)
+    fresh = load_store(store.origin)
     assert section_charts(section, fresh, Filters(strand="Pursue")) is not first
     assert len([k for k in store.memo._items if k[0] == "charts"]) == 2
 
