@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test install install-test browser validate lint format clean bench bench-callbacks bench-page-load \
+.PHONY: run test test-pg test-pg-here install install-test browser postgres migrate validate lint format clean bench bench-callbacks bench-page-load \
 	bench-data-scale bench-startup bench-faults bench-exports bench-lighthouse
 
 $(PY):
@@ -37,10 +37,22 @@ browser:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core; \
 	fi
 
+# Debian's PostgreSQL, for the database tests' second run (a throwaway cluster: nothing is left running).
+postgres:
+	@if ! command -v pg_virtualenv >/dev/null || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then \
+	  echo "Installing Debian's postgresql"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql postgresql-common; \
+	fi
+
 validate: install
 	$(PY) -m data validate
 
-run: install validate
+# Brings the database's tables up to date (SQLite in state/ unless SPR_DATABASE_URL names one).
+migrate: install
+	$(PY) -m data migrate
+
+run: install migrate
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:server
 
 lint: install-test
@@ -53,6 +65,16 @@ format: install-test
 
 test: install-test lint
 	$(VENV)/bin/pytest
+	$(MAKE) --no-print-directory test-pg
+
+# The database tests again, on PostgreSQL: pg_virtualenv makes a throwaway cluster on a free port, runs
+# them and removes it.
+test-pg: install-test postgres
+	pg_virtualenv -- $(MAKE) --no-print-directory test-pg-here
+
+test-pg-here:
+	SPR_TEST_DATABASE_URL="postgresql+psycopg://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE" \
+	  $(VENV)/bin/pytest -m database -p no:cacheprovider
 
 # How long chart images, data files and the board pack take to export (a report, not a test).
 bench-exports: install browser

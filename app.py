@@ -9,15 +9,19 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc  # noqa: F401  (registers dbc's components)
+from flask import request
 
 import web
 from api.routes import register_api
 from components.shell import APP_TITLE, shell
-from data.loader import DataStore, get_store, load_or_report, load_store, use_store
+from data.loader import DataStore, get_store, load_store, use_store
+from data.marking import public_view
 from data.validation import DataError
 from draw_check import drawing_problems
 from exports.routes import create_blueprint as create_exports
+from publishing.routes import register as register_publishing
 from settings import Settings, configure_logging, get_settings
+from web.backend import Backend
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
@@ -47,12 +51,20 @@ class DrawError(RuntimeError):
 
 
 def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash:
-    """Build the app on the data in ``settings.data_dir``: raises DataError if it is invalid, and (with
-    ``warm``) DrawError if any page, slide or export cannot be drawn from it. Warming draws every page
-    and slide once with no filters, so they are cached before anyone asks.
+    """Build the app on the published data: the database is migrated, and at the first start the data
+    folder (``settings.data_dir``) is checked and published as version 1. Raises DataError if the data
+    is invalid, and (with ``warm``) DrawError if any page, slide or export cannot be drawn from the
+    current version, as everyone sees it and as a cleared reader sees it. Warming draws every page and
+    slide once with no filters, so they are cached before anyone asks.
     """
     settings = settings or get_settings()
-    use_store(load_store(settings.data_dir))
+    svc = Backend.open(settings)
+    if svc.versions.latest() is None:
+        load_store(settings.data_dir)  # raises DataError: nothing invalid is ever published
+        svc.versions.import_folder(settings.data_dir)
+    current = svc.library.current()
+    full = svc.library.store(current, sensitive=True)
+    use_store(svc.library.store(current, sensitive=False))  # what code outside a request sees
     app = dash.Dash(
         __name__,
         use_pages=True,
@@ -72,15 +84,30 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash
         suppress_callback_exceptions=True,
     )
     app.index_string = INDEX_STRING
+    app.interpolate_index = _with_structured_data(app.interpolate_index, settings.data_licence_url)
     app.layout = shell
-    web.install(app, get_store)
+    web.install(app, svc)
     register_api(app.server, get_store)
     app.server.register_blueprint(create_exports(get_store))
+    register_publishing(app.server, svc, lambda store: drawing_problems_everywhere(app, store))
     if warm:
-        problems = drawing_problems(app.server, get_store(), nav_paths())
+        problems = drawing_problems_everywhere(app, full)
         if problems:
             raise DrawError("\n".join(f"  {p}" for p in problems))
     return app
+
+
+def _with_structured_data(interpolate, licence_url: str):
+    """Dash's page HTML, with a dataset page's schema.org description in its head (Dash documents
+    ``interpolate_index`` as the way to change that HTML)."""
+
+    def with_data(**parts: str) -> str:
+        from pages.dataset import structured_data
+
+        parts["metas"] = parts.get("metas", "") + structured_data(request.path, request.host_url, licence_url)
+        return interpolate(**parts)
+
+    return with_data
 
 
 def nav_paths() -> list[str]:
@@ -88,32 +115,13 @@ def nav_paths() -> list[str]:
     return [page["path"] for page in dash.page_registry.values() if page.get("nav", True)]
 
 
-def reload_data(dash_app: dash.Dash) -> bool:
-    """Read the data folder again; serve it only if it is valid (else log why and keep the last good data).
-
-    gunicorn calls this in its master on SIGHUP (``gunicorn.conf.py``), before new workers fork
-    from it, so every worker answers from the same data. True when new data is now serving.
-    """
-    fresh = load_or_report()
-    if fresh is None:
-        return False
-    return serve_if_it_draws(dash_app, fresh)
-
-
-def serve_if_it_draws(dash_app: dash.Dash, fresh: DataStore) -> bool:
-    """Serve ``fresh`` if every page, slide and export draws from it (it is then cached); else log what
-    failed and go back to the data before. True when ``fresh`` is now serving."""
-    before = use_store(fresh)
-    problems = drawing_problems(dash_app.server, fresh, nav_paths())
-    if problems:
-        use_store(before)
-        log.error(
-            "New data rejected: it is valid, but these could not be drawn from it; the last good data keeps serving.\n%s",
-            "\n".join(f"  {p}" for p in problems),
-        )
-        return False
-    log.info("New data is serving: %d rows from %d datasets", len(fresh.frame), len(fresh.catalogue))
-    return True
+def drawing_problems_everywhere(dash_app: dash.Dash, full: DataStore) -> list[str]:
+    """What cannot be drawn from ``full``, as a cleared reader sees it and as everyone else does."""
+    problems = drawing_problems(dash_app.server, full, nav_paths())
+    public = public_view(full)
+    if public is not full:
+        problems += [f"{p} (as the public sees it)" for p in drawing_problems(dash_app.server, public, nav_paths())]
+    return problems
 
 
 def build() -> dash.Dash:

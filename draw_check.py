@@ -8,18 +8,20 @@ they are rendered from are built, and the data files written.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import UTC, datetime
 
 from flask import Flask
 
-from data.loader import DataStore
+from data.loader import DataStore, bind_store, unbind_store
 from data.queries import Filters
 from exports.pack import collect
 from exports.render import export_figure
 from exports.tables import chart_csv, chart_xlsx
 from sections import SECTIONS, links, section_charts
 from web import page_cache
+from web.view import forced_store
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +39,26 @@ def slide_paths(store: DataStore) -> list[str]:
 
 
 def drawing_problems(server: Flask, store: DataStore, pages: list[str]) -> list[str]:
-    """What could not be drawn from ``store`` (which must be the store the app serves now): each page in
-    ``pages`` and each slide through the page router, and each chart's export figure and data files.
-    Charts that fell back to their plain message are problems too. Drawing pages also caches them."""
+    """What could not be drawn from ``store``: each page in ``pages`` and each slide through the page
+    router (answered from ``store``, whatever is serving), and each chart's export figure and data
+    files. Charts that fell back to their plain message are problems too. Drawing pages also caches
+    them, in ``store``'s own cache."""
+    # A context of its own: drawn from inside a request (a publish), the requests made here must not
+    # share the outer request's ``g`` (its user, its view).
+    with server.app_context(), forced_store(store), bound(store):
+        return _problems(server, store, pages)
+
+
+@contextlib.contextmanager
+def bound(store: DataStore):
+    token = bind_store(store)
+    try:
+        yield
+    finally:
+        unbind_store(token)
+
+
+def _problems(server: Flask, store: DataStore, pages: list[str]) -> list[str]:
     problems: list[str] = []
     client = server.test_client()
     client.get("/")

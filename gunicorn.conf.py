@@ -2,10 +2,9 @@
 
 Bind address, port and worker count come from the SPR_* settings (settings.py).
 
-New data without a restart: replace the files, then send the master SIGHUP
-(``kill -HUP <master pid>``). The master reads and checks the folder again; if it is valid, new
-workers serve it; if not, the problems are logged (file, line, column) and the last good data
-keeps serving. Either way the old workers finish their requests and stop.
+New figures need no restart or signal: they are published (the Publish page, or ``python -m web
+publish``) into the database, and every worker of every server serves the new version within 2 s
+(each asks the database for the current version at most once a second).
 """
 
 import multiprocessing
@@ -30,13 +29,3 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = _settings.log_level.lower()
 
-
-def on_reload(arbiter) -> None:
-    """On SIGHUP, load the data again in the master, before gunicorn forks the new workers."""
-    import app
-    import wsgi  # already imported by the master (preload_app)
-
-    try:
-        app.reload_data(wsgi.app)
-    except Exception:  # a fault in reloading must not take the server down; the old data stays
-        arbiter.log.exception("Reloading the data failed; the last good data keeps serving")

@@ -34,7 +34,57 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("SPR_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
     Setting("SPR_WORKERS", "auto", "Number of gunicorn workers; auto is twice the CPUs plus one."),
+    Setting(
+        "SPR_STATE_DIR",
+        "state",
+        "Folder for what the server keeps: the SQLite database (when SPR_DATABASE_URL is blank). Made if missing.",
+    ),
+    Setting(
+        "SPR_DATABASE_URL",
+        "",
+        "A database to use instead of SQLite, e.g. postgresql+psycopg://user:password@host:5432/spr.",
+    ),
+    Setting(
+        "SPR_PUBLIC",
+        "true",
+        "true: anyone may view the OFFICIAL figures without signing in; false: every reader signs in.",
+    ),
+    Setting(
+        "SPR_SECRET_KEY",
+        "",
+        "Key that signs session cookies; blank: one is made and kept in the database (shared by every server).",
+    ),
+    Setting("SPR_SESSION_IDLE_MINUTES", "30", "Minutes without a request after which a signed-in user is signed out."),
+    Setting(
+        "SPR_SENSITIVE_ROLES",
+        "viewer,analyst,admin",
+        "Roles whose signed-in users may see OFFICIAL-SENSITIVE figures (comma separated).",
+    ),
+    Setting(
+        "SPR_RATE_LIMIT_STORAGE",
+        "memory://",
+        "Where sign-in rate limits are counted (Flask-Limiter storage URI, e.g. redis://host:6379).",
+    ),
+    Setting(
+        "SPR_PROXY_AUTH_FROM",
+        "",
+        "Addresses of a signing-in reverse proxy whose user headers are trusted (comma separated); blank: none.",
+    ),
+    Setting("SPR_PROXY_USER_HEADER", "X-Forwarded-User", "Header the signing-in proxy puts the user's name in."),
+    Setting("SPR_PROXY_GROUPS_HEADER", "X-Forwarded-Groups", "Header the signing-in proxy puts the user's groups in."),
+    Setting(
+        "SPR_PROXY_ROLES",
+        "",
+        "Proxy groups mapped to roles, e.g. spr-analysts=analyst,spr-admins=admin (others are viewers).",
+    ),
+    Setting(
+        "SPR_DATA_LICENCE_URL",
+        "",
+        "Address of the licence the figures are published under, when the publisher has stated one.",
+    ),
 )
+
+ROLES: tuple[str, ...] = ("viewer", "analyst", "admin")
 
 
 @dataclass(frozen=True)
@@ -45,6 +95,24 @@ class Settings:
     log_level: str
     #: 0 means "work it out from the CPU count".
     workers: int = 0
+    state_dir: Path = ROOT / "state"
+    database_url: str = ""
+    public: bool = True
+    secret_key: str = ""
+    session_idle_minutes: int = 30
+    sensitive_roles: frozenset[str] = frozenset(ROLES)
+    rate_limit_storage: str = "memory://"
+    proxy_auth_from: frozenset[str] = frozenset()
+    proxy_user_header: str = "X-Forwarded-User"
+    proxy_groups_header: str = "X-Forwarded-Groups"
+    #: Proxy group → role.
+    proxy_roles: tuple[tuple[str, str], ...] = ()
+    data_licence_url: str = ""
+
+    @property
+    def database(self) -> str:
+        """The database address: SPR_DATABASE_URL, else SQLite in the state folder."""
+        return self.database_url or f"sqlite:///{self.state_dir / 'spr.sqlite3'}"
 
 
 class SettingsError(ValueError):
@@ -71,10 +139,55 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         workers = int(workers_text)
     else:
         raise SettingsError(f"SPR_WORKERS must be 'auto' or a whole number above 0, not {values['SPR_WORKERS']!r}")
-    data_dir = Path(values["SPR_DATA_DIR"])
-    if not data_dir.is_absolute():
-        data_dir = ROOT / data_dir
-    return Settings(host=values["SPR_HOST"], port=port, data_dir=data_dir, log_level=level, workers=workers)
+    data_dir = _path(values["SPR_DATA_DIR"])
+    public = values["SPR_PUBLIC"].lower()
+    if public not in ("true", "false"):
+        raise SettingsError(f"SPR_PUBLIC must be true or false, not {values['SPR_PUBLIC']!r}")
+    idle = values["SPR_SESSION_IDLE_MINUTES"]
+    if not idle.isdigit() or not 1 <= int(idle) <= 24 * 60:
+        raise SettingsError(f"SPR_SESSION_IDLE_MINUTES must be a whole number from 1 to 1440, not {idle!r}")
+    roles = _names(values["SPR_SENSITIVE_ROLES"])
+    unknown = sorted(roles - set(ROLES))
+    if unknown:
+        raise SettingsError(f"SPR_SENSITIVE_ROLES names roles that do not exist: {', '.join(unknown)}")
+    proxy_roles: list[tuple[str, str]] = []
+    for pair in _names(values["SPR_PROXY_ROLES"], keep_order=True):
+        group, _, role = pair.partition("=")
+        if not group.strip() or role.strip() not in ROLES:
+            raise SettingsError(f"SPR_PROXY_ROLES must be group=role pairs with roles {', '.join(ROLES)}: {pair!r}")
+        proxy_roles.append((group.strip(), role.strip()))
+    url = values["SPR_DATABASE_URL"]
+    if url and not url.startswith(("sqlite:", "postgresql")):
+        raise SettingsError("SPR_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// address")
+    return Settings(
+        host=values["SPR_HOST"],
+        port=port,
+        data_dir=data_dir,
+        log_level=level,
+        workers=workers,
+        state_dir=_path(values["SPR_STATE_DIR"]),
+        database_url=url,
+        public=public == "true",
+        secret_key=values["SPR_SECRET_KEY"],
+        session_idle_minutes=int(idle),
+        sensitive_roles=frozenset(roles),
+        rate_limit_storage=values["SPR_RATE_LIMIT_STORAGE"],
+        proxy_auth_from=frozenset(_names(values["SPR_PROXY_AUTH_FROM"])),
+        proxy_user_header=values["SPR_PROXY_USER_HEADER"],
+        proxy_groups_header=values["SPR_PROXY_GROUPS_HEADER"],
+        proxy_roles=tuple(proxy_roles),
+        data_licence_url=values["SPR_DATA_LICENCE_URL"],
+    )
+
+
+def _path(text: str) -> Path:
+    path = Path(text)
+    return path if path.is_absolute() else ROOT / path
+
+
+def _names(text: str, keep_order: bool = False):
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    return parts if keep_order else set(parts)
 
 
 def configure_logging(level: str) -> None:

@@ -1,21 +1,31 @@
-"""``/api/v1/datasets`` and ``/api/v1/datasets/<name>.csv|.json``.
+"""The data API, ``/api/v1``: datasets (``/datasets``, ``/datasets/<name>.csv|.json`` and each CSV's
+CSVW metadata, ``/datasets/<name>.csv-metadata.json``), publications, checks, and the published
+versions (``/versions``, ``/versions/<n>``, and ``/changes?from=A&to=B``, figure by figure).
 
-Names are looked up in the catalogue; user input is never used as a path.
-CSV output neutralises text cells that a spreadsheet would run as formulas.
+Every answer is at the version the address names (``?version=N``), else the current one, and holds
+only what the reader may see (``web.view`` chose the data). Names are looked up in the catalogue; user
+input is never used as a path. CSV output neutralises text cells that a spreadsheet would run as
+formulas.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, Response, jsonify
+from flask import Blueprint, Flask, Response, jsonify, request
 
 from data.checks import store_checks
 from data.loader import DataStore
+from data.metadata import csvw
+from data.published import View, current_view
 from data.rows import API_COLUMNS, to_csv, to_records
+from data.versions import Version
 from sections import links
 
 FORMATS: tuple[str, ...] = ("csv", "json")
+#: The CSVW metadata of a dataset's CSV: the CSV's own address plus '-metadata.json'.
+METADATA = "csv-metadata.json"
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:
@@ -42,11 +52,15 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
                 "updated": info.updated.isoformat(),
                 "as_at": info.as_at.iso,
                 "publications": list(info.publications),
-                "links": {fmt: links.dataset_api(info.name, fmt) for fmt in FORMATS},
+                "marking": info.marking,
+                "links": {
+                    **{fmt: links.dataset_api(info.name, fmt) for fmt in FORMATS},
+                    "csvw": links.dataset_metadata(info.name),
+                },
             }
             for info in store.catalogue.values()
         ]
-        return jsonify({"datasets": items, "columns": list(API_COLUMNS)})
+        return jsonify({"version": store.version, "datasets": items, "columns": list(API_COLUMNS)})
 
     @bp.get("/publications")
     def list_publications():
@@ -100,10 +114,15 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
     @bp.get("/datasets/<string:filename>")
     def get_dataset(filename: str):
         store = get_store()
-        known = {f"{name}.{fmt}": (name, fmt) for name in store.names for fmt in FORMATS}
+        known = {f"{name}.{fmt}": (name, fmt) for name in store.names for fmt in (*FORMATS, METADATA)}
         if filename not in known:
             return _error(404, "No such dataset. GET /api/v1/datasets lists the names.")
         name, fmt = known[filename]
+        if fmt == METADATA:
+            info = store.catalogue[name]
+            csv_url = links.dataset_api(name, "csv").rsplit("/", 1)[-1]  # relative: beside this file
+            body = json.dumps(csvw(store, info, csv_url), indent=2, ensure_ascii=False)
+            return Response(body, mimetype="application/csvm+json")
         frame = store.dataset(name)
         if fmt == "csv":
             return Response(
@@ -113,7 +132,60 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
             )
         return jsonify({"dataset": name, "rows": to_records(frame)})
 
+    @bp.get("/versions")
+    def list_versions():
+        """Every published version, newest first."""
+        view = current_view()
+        return jsonify({"current": view.current, "versions": [_version(v, view) for v in view.library.listing()]})
+
+    @bp.get("/versions/<int:number>")
+    def one_version(number: int):
+        view = current_view()
+        info = view.library.info(number)
+        if info is None:
+            return _error(404, f"There is no version {number}. GET /api/v1/versions lists them.")
+        return jsonify(_version(info, view))
+
+    @bp.get("/changes")
+    def changes():
+        """What changed between two versions (``?from=A&to=B``), figure by figure."""
+        view = current_view()
+        try:
+            old, new = int(request.args.get("from", "")), int(request.args.get("to", ""))
+        except ValueError:
+            return _error(400, "Name two versions: /api/v1/changes?from=1&to=2.")
+        if not (1 <= old <= view.current and 1 <= new <= view.current):
+            return _error(404, f"Versions are numbered 1 to {view.current}.")
+        found = view.compared(old, new)
+        return jsonify(
+            {
+                "from": old,
+                "to": new,
+                "summary": found.summary(),
+                "datasets_added": list(found.datasets_added),
+                "datasets_removed": list(found.datasets_removed),
+                "publications_added": list(found.publications_added),
+                "changes": [c.as_dict() for c in found.changes],
+            }
+        )
+
     return bp
+
+
+def _version(v: Version, view: View) -> dict:
+    return {
+        "number": v.number,
+        "published_at": v.published_at.isoformat(),
+        "note": v.note,
+        "changed": view.shown_changes(v.changed),
+        "republished_from": v.republished_from,
+        "presented": [{"date": p.presented_on.isoformat(), "meeting": p.meeting} for p in v.presentations],
+        "links": {
+            "dashboard": f"/?version={v.number}",
+            "datasets": f"{links.API}/datasets?version={v.number}",
+            "changes": f"{links.API}/changes?from={v.number - 1}&to={v.number}" if v.number > 1 else None,
+        },
+    }
 
 
 def register_api(server: Flask, get_store: Callable[[], DataStore]) -> None:

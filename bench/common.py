@@ -77,10 +77,12 @@ def start_gunicorn(args: Sequence[str], port: int, env: dict[str, str] | None = 
     import tempfile
 
     log = tempfile.NamedTemporaryFile("w+", prefix="spr-bench-", suffix=".log", delete=False)  # noqa: SIM115
+    env = dict(env or {})
+    env.setdefault("SPR_STATE_DIR", tempfile.mkdtemp(prefix="spr-bench-state-"))  # a database of its own
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", *args],
         cwd=ROOT,
-        env={**os.environ, **(env or {}), "SPR_PORT": str(port)},
+        env={**os.environ, **env, "SPR_PORT": str(port)},
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,

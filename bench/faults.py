@@ -4,9 +4,10 @@
    100 concurrent clients; one worker is killed with SIGKILL part-way through. We count failed
    requests (a sync worker holds one request at a time, so at most one can be lost with it) and
    check that the master starts a replacement.
-2. ``reload_bad_then_good_data``: the server runs on a copy of the data; one file is made
-   invalid and the master is sent SIGHUP. The last good data must keep serving and the problem
-   must be logged with its file, line and column. Then a valid change plus SIGHUP must serve.
+2. ``publish_bad_then_good_data``: the server runs on a copy of the data; the folder is made invalid
+   and published from the command line: refused, naming the file, line and column, and the last good
+   data keeps serving. Then a valid change is published: every worker must serve it within 2 s, with
+   no signal and no restart.
 
 ``tests/test_faults.py`` asserts on these results in CI; ``run()`` reports them.
 """
@@ -19,6 +20,7 @@ import json
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -28,7 +30,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import children, server_log, serving, table, verdict, wait_for, write
+from bench.common import ROOT, children, server_log, serving, table, verdict, wait_for, write
 from data.loader import DEFAULT_DATA_DIR  # the shipped data: what a deployment serves
 from web.page_cache import router_request
 
@@ -146,56 +148,75 @@ def _boots(proc) -> int:
     return server_log(proc).count("Booting worker")
 
 
-def reload_bad_then_good_data(bad_dataset: str = "ct_contest", source: Path = DEFAULT_DATA_DIR) -> dict:
-    """Serve a copy of the data in ``source``; SIGHUP after an invalid edit, then after a valid one."""
-    with tempfile.TemporaryDirectory(prefix="spr-reload-") as tmp:
+def _publish(folder: Path, env: dict[str, str], note: str) -> subprocess.CompletedProcess:
+    """``python -m web publish FOLDER`` against the server's database (the command line's publish)."""
+    return subprocess.run(
+        [sys.executable, "-m", "web", "publish", str(folder), "--note", note, "--by", "fault test"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def publish_bad_then_good_data(
+    bad_dataset: str = "ct_contest", source: Path = DEFAULT_DATA_DIR, database_url: str = ""
+) -> dict:
+    """Serve ``source``; publish an invalid copy (refused), then a valid change, and time how long until
+    every answer shows it, with no signal or restart. ``database_url``: an empty database to use instead
+    of SQLite."""
+    with tempfile.TemporaryDirectory(prefix="spr-publish-") as tmp:
         folder = Path(tmp) / "tables"
         shutil.copytree(source, folder)
-        with serving(env={"SPR_WORKERS": str(WORKERS), "SPR_DATA_DIR": str(folder)}) as (base, proc):
+        env = {"SPR_WORKERS": str(WORKERS), "SPR_DATA_DIR": str(folder), "SPR_STATE_DIR": str(Path(tmp) / "state")}
+        if database_url:
+            env["SPR_DATABASE_URL"] = database_url
+        with serving(env=env) as (base, proc):
             wait_for(lambda: _boots(proc) >= WORKERS, timeout=30)
             good_rows = _dataset_json(base, bad_dataset)
-            good_log = len(server_log(proc))
 
-            # 1. An invalid value, then SIGHUP.
+            # 1. An invalid value, published: refused, naming the file, line and column.
             line = _edit_csv(folder / f"{bad_dataset}.csv", 1, "value", "twelve")
-            boots = _boots(proc)
-            os.kill(proc.pid, signal.SIGHUP)
-            rejected = wait_for(lambda: "New data rejected" in server_log(proc)[good_log:], timeout=60)
-            new_workers = wait_for(lambda: _boots(proc) >= boots + WORKERS, timeout=60)
-            time.sleep(1.0)  # the old workers finish and stop
-            log_after_bad = server_log(proc)[good_log:]
+            bad = _publish(folder, env, "an invalid value")
             where = f"{bad_dataset}.csv, line {line}, column 'value'"
-            error_logged = where in log_after_bad
-            rows_after_bad = _dataset_json(base, bad_dataset)
+            rows_after_bad = [_dataset_json(base, bad_dataset) for _ in range(2 * WORKERS)]
             still_running = proc.poll() is None
 
-            # 2. Put the good file back, make a valid change, then SIGHUP.
+            # 2. Put the good file back and change a title: published, then every worker answers it.
             shutil.copy(source / f"{bad_dataset}.csv", folder / f"{bad_dataset}.csv")
             _edit_csv(folder / "datasets.csv", 0, "title", "Terrorism threat picture (revised)")
-            mark = len(server_log(proc))
             boots = _boots(proc)
-            os.kill(proc.pid, signal.SIGHUP)
-            served = wait_for(lambda: "New data is serving" in server_log(proc)[mark:], timeout=60)
-            wait_for(lambda: _boots(proc) >= boots + WORKERS, timeout=60)
-            time.sleep(1.0)
-            titles = {_catalogue_titles(base).get("ct_threat") for _ in range(4)}
+            good = _publish(folder, env, "a title changed")
+            published = time.monotonic()
+            new = "Terrorism threat picture (revised)"
+            reached = wait_for(
+                lambda: all(_catalogue_titles(base).get("ct_threat") == new for _ in range(4 * WORKERS)),
+                timeout=10,
+                step=0.02,
+            )
+            spread_s = time.monotonic() - published
+            titles = {_catalogue_titles(base).get("ct_threat") for _ in range(4 * WORKERS)}
+            restarted = _boots(proc) > boots
     return {
-        "rejected_logged": rejected,
-        "error_names_file_line_column": error_logged,
+        "rejected": bad.returncode != 0 and "NOT valid" in bad.stderr,
+        "error_names_file_line_column": where in bad.stderr,
         "error_location": where,
-        "new_workers_started": new_workers,
-        "last_good_data_served": rows_after_bad == good_rows,
+        "last_good_data_served": all(r == good_rows for r in rows_after_bad),
         "server_running": still_running,
-        "valid_change_served": served and titles == {"Terrorism threat picture (revised)"},
+        "published": good.returncode == 0,
+        "valid_change_served": reached and titles == {new},
+        "spread_s": spread_s,
+        "workers_restarted": restarted,
     }
 
 
 def run() -> list[str]:
     kill = kill_worker_under_load()
     print("kill", kill, flush=True)
-    reload = reload_bad_then_good_data()
-    print("reload", reload, flush=True)
-    return report(kill, reload)
+    publish = publish_bad_then_good_data()
+    print("publish", publish, flush=True)
+    return report(kill, publish)
 
 
 def report(kill: dict, reload: dict) -> list[str]:
@@ -228,24 +249,25 @@ def report(kill: dict, reload: dict) -> list[str]:
         f"| No failed requests beyond those in flight (≤ 1) | {kill['failed']} | {verdict(kill['failed'] <= 1)} |",
         f"| The master replaces the killed worker | {replaced} | {verdict(kill['replaced'])} |",
         "",
-        "- Bad data reloaded: the server runs on a copy of the data folder; one cell of `ct_contest.csv` is "
-        "made invalid and the master is sent SIGHUP; then the file is put back, a title is changed and "
-        "SIGHUP is sent again.",
+        "- Bad data published: the server runs on a copy of the data (its own SQLite database); one cell of "
+        "`ct_contest.csv` is made invalid and the folder published with `python -m web publish`; then the "
+        "file is put back, a title is changed and the folder published again. No signal, no restart.",
         "",
         *table(
             ["Check", "Result"],
             [
-                ["Invalid data rejected and logged", verdict(reload["rejected_logged"])],
+                ["Invalid data refused, nothing published", verdict(reload["rejected"])],
                 [
-                    f"The log names the file, line and column ({reload['error_location']})",
+                    f"The refusal names the file, line and column ({reload['error_location']})",
                     verdict(reload["error_names_file_line_column"]),
                 ],
-                [
-                    "The last good data keeps serving (new workers started)",
-                    verdict(reload["last_good_data_served"] and reload["new_workers_started"]),
-                ],
+                ["The last good data keeps serving", verdict(reload["last_good_data_served"])],
                 ["The server kept running", verdict(reload["server_running"])],
-                ["A valid change, then SIGHUP: every worker serves it", verdict(reload["valid_change_served"])],
+                [
+                    f"A valid publish reaches every worker within 2 s (measured {reload['spread_s']:.2f} s)",
+                    verdict(reload["valid_change_served"] and reload["spread_s"] <= 2.0),
+                ],
+                ["No worker was restarted to serve it", verdict(not reload["workers_restarted"])],
             ],
         ),
     ]

@@ -16,11 +16,12 @@ from dash.exceptions import PreventUpdate
 from components.facts import fact_list
 from components.tables import rows_table, source_link
 from components.tiles import tile_row
+from components.view_notice import PAGE_VERSION_ID, download_props
 from data.formatting import sources_of
 from data.loader import get_store
 from data.queries import Filters
 from figures.chart import Chart
-from sections import BY_PATH, links, section_charts
+from sections import BY_PATH, BY_SLUG, links, section_charts
 
 #: Pattern ids: a table's <summary> (clicked to open it) and the slot its table is drawn into.
 TABLE_SUMMARY = "chart-table-summary"
@@ -61,6 +62,8 @@ DOWNLOADS = (("png", "PNG image"), ("svg", "SVG image"), ("pdf", "PDF"), ("csv",
 def downloads(chart: Chart, section: str, filters: Filters) -> html.Div:
     """Links to the chart as images and its figures as data, under the current filters."""
     items: list = []
+    owner = BY_SLUG.get(section)
+    how = download_props(owner.datasets if owner is not None else set(chart.rows.get("dataset", [])))
     for fmt, label in DOWNLOADS:
         if items:
             items.append(" · ")
@@ -68,7 +71,7 @@ def downloads(chart: Chart, section: str, filters: Filters) -> html.Div:
             html.A(
                 label,
                 href=links.chart_export(section, chart.key, fmt, filters),
-                download="",
+                **how,
                 **{"aria-label": f"Download '{chart.title}' as {label}"},
             )
         )
@@ -162,9 +165,11 @@ def find_chart(pathname: str | None, search: str | None, key: str) -> Chart | No
     State({"type": TABLE_SLOT, "key": MATCH}, "children"),
     State(PAGES_LOCATION, "pathname"),
     State(PAGES_LOCATION, "search"),
+    # Read by the web layer, not here: the table comes from the version the page was drawn from.
+    State(PAGE_VERSION_ID, "data"),
     prevent_initial_call=True,
 )
-def draw_table(clicks: int | None, slot: object, pathname: str | None, search: str | None):
+def draw_table(clicks: int | None, slot: object, pathname: str | None, search: str | None, _drawn: object = None):
     """Draw a chart's table when it is opened and not yet drawn (so a failed first try is tried again)."""
     if not clicks or TABLE_LOADING not in str(slot):
         raise PreventUpdate

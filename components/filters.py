@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dash.exceptions import PreventUpdate
 
 from data.queries import FilterOptions, Filters
+from sections import links
 
 PERIOD_ID = "filter-period"
 STRAND_ID = "filter-strand"
@@ -70,17 +71,27 @@ def filter_bar(options: FilterOptions, filters: Filters) -> html.Form:
     State(PERIOD_ID, "value"),
     State(STRAND_ID, "value"),
     State(FORCE_ID, "value"),
+    State(URL_ID, "search"),
     prevent_initial_call=True,
 )
-def filters_to_url(clicks: int | None, period: str | None, strand: str | None, force: str | None) -> str:
-    """The query string for the chosen filters."""
+def filters_to_url(
+    clicks: int | None, period: str | None, strand: str | None, force: str | None, search: str | None = None
+) -> str:
+    """The query string for the chosen filters (a pinned version or a draft stays pinned)."""
     if not clicks:  # the button was just drawn, not pressed (Dash calls back for new components)
         raise PreventUpdate
-    return Filters.from_query({"period": period, "strand": strand, "force": force}).to_search()
+    chosen = Filters.from_query({"period": period, "strand": strand, "force": force}).to_search()
+    return links.with_pin(chosen, links.pin_of(search))
 
 
-@callback(Output(URL_ID, "search", allow_duplicate=True), Input(CLEAR_ID, "n_clicks"), prevent_initial_call=True)
-def clear_filters(clicks: int | None) -> str:
+@callback(
+    Output(URL_ID, "search", allow_duplicate=True),
+    Input(CLEAR_ID, "n_clicks"),
+    State(URL_ID, "search"),
+    prevent_initial_call=True,
+)
+def clear_filters(clicks: int | None, search: str | None = None) -> str:
+    """No filters (a pinned version or a draft stays pinned)."""
     if not clicks:
         raise PreventUpdate
-    return ""
+    return links.with_pin("", links.pin_of(search))

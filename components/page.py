@@ -13,10 +13,13 @@ from flask import g, has_request_context
 from components.chart_card import chart_card
 from components.filters import filter_bar
 from components.glossary import glossary_box
+from components.view_notice import download_props, marking_bar, page_version_store, view_notice
+from data import schema
 from data.loader import DataStore, get_store
+from data.marking import marking_of
 from data.publications import as_at_text
 from data.queries import ALL, Filters, filter_options
-from sections import Section, links, section_charts
+from sections import BY_SLUG, Section, links, section_charts
 
 #: The line under each page's heading that says how old its figures are.
 AS_AT_CLASS = "figures-as-at"
@@ -24,21 +27,31 @@ AS_AT_CLASS = "figures-as-at"
 log = logging.getLogger(__name__)
 
 
-def safe_layout(layout: Callable[..., object]) -> Callable[..., object]:
-    """Wrap a page's layout so an unexpected error shows a plain message, not a blank page.
+#: ``safe_layout(shows=EVERY_DATASET)``: the page may show figures from any dataset.
+EVERY_DATASET = "every dataset"
 
-    The error and its traceback go to the log; the reader sees no trace.
+
+def safe_layout(layout: Callable[..., object] | None = None, *, shows=None):
+    """Wrap a page's layout: the notice of a pinned version or draft at the top, the handling mark at
+    the top and bottom when the page shows sensitive figures, and the version it is drawn from (for
+    its later callbacks). An unexpected error shows a plain message, not a blank page (the error and
+    its traceback go to the log; the reader sees no trace).
+
+    ``shows(**query)`` names the datasets the page shows (or ``shows=EVERY_DATASET``); without it the
+    page shows no figures.
     """
+    if layout is None:
+        return functools.partial(safe_layout, shows=shows)
 
     @functools.wraps(layout)
     def wrapper(*args, **kwargs):
         try:
-            return layout(*args, **kwargs)
+            body = layout(*args, **kwargs)
         except Exception:
             log.exception("Page layout failed for %s with %s", layout.__module__, kwargs)
             if has_request_context():
                 g.page_failed = True  # router_cache must not keep this answer
-            return html.Div(
+            body = html.Div(
                 [
                     html.H1("This page could not be shown"),
                     html.P(
@@ -49,8 +62,26 @@ def safe_layout(layout: Callable[..., object]) -> Callable[..., object]:
                 ],
                 role="alert",
             )
+        mark = _page_mark(shows, kwargs)
+        return html.Div(
+            [page_version_store(), marking_bar(mark, "top"), view_notice(), body, marking_bar(mark, "bottom")]
+        )
 
     return wrapper
+
+
+def _page_mark(shows, query: Mapping[str, object]) -> str:
+    store = get_store()
+    if shows is None:
+        return schema.OFFICIAL
+    if shows == EVERY_DATASET:
+        return marking_of(store)
+    try:
+        names = list(shows(**query))
+    except Exception:  # a page that cannot say what it shows is marked as showing everything
+        log.exception("Could not tell which datasets a page shows")
+        return marking_of(store)
+    return marking_of(store, names)
 
 
 def filter_notice(rows: pd.DataFrame, filters: Filters) -> str:
@@ -73,24 +104,26 @@ def pack_links(slug: str, filters: Filters) -> html.Div:
     def pack(fmt: str, scope: str) -> str:
         return links.pack(fmt, scope, filters)
 
+    section = BY_SLUG.get(slug)
+    this = download_props(section.datasets if section is not None else get_store().catalogue)
+    every = download_props(get_store().catalogue)
+
     return html.Div(
         [
             html.Span("Board pack: ", className="fw-semibold"),
             "this page as ",
-            html.A("PowerPoint", href=pack("pptx", slug), download=""),
+            html.A("PowerPoint", href=pack("pptx", slug), **this),
             " or ",
-            html.A("PDF", href=pack("pdf", slug), download=""),
+            html.A("PDF", href=pack("pdf", slug), **this),
             "; the whole dashboard as ",
             html.A(
                 "PowerPoint",
                 href=pack("pptx", links.ALL_SECTIONS),
-                download="",
+                **every,
                 **{"aria-label": "Whole dashboard as PowerPoint"},
             ),
             " or ",
-            html.A(
-                "PDF", href=pack("pdf", links.ALL_SECTIONS), download="", **{"aria-label": "Whole dashboard as PDF"}
-            ),
+            html.A("PDF", href=pack("pdf", links.ALL_SECTIONS), **every, **{"aria-label": "Whole dashboard as PDF"}),
             ". ",
             html.A("Present this page", href=links.slide(f"{slug}-1", filters), className="btn btn-dark btn-sm ms-2"),
         ],

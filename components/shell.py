@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, html
+from dash import ALL, Input, Output, State, callback, dcc, html
+from flask import g, has_request_context
+from flask_wtf.csrf import generate_csrf
 
 from components.filters import URL_ID, url_location
 from data.loader import DataStore, get_store
+from sections import links
 
 MAIN_ID = "main-content"
 SKIP_LINK_CLASS = "skip-link"
@@ -51,7 +54,7 @@ def navbar() -> dbc.Navbar:
                     **{"aria-label": "Menu", "aria-controls": NAV_COLLAPSE_ID, "aria-expanded": "false"},
                 ),
                 dbc.Collapse(
-                    dbc.Nav(links, navbar=True, className="ms-auto"),
+                    dbc.Nav([*links, *account_items()], navbar=True, className="ms-auto"),
                     id=NAV_COLLAPSE_ID,
                     navbar=True,
                     is_open=False,
@@ -64,6 +67,32 @@ def navbar() -> dbc.Navbar:
         dark=True,
         expand="xl",
     )
+
+
+def account_items() -> list:
+    """Versions, and sign-in (or, signed in, publishing, users and sign-out as the role allows). These
+    are pages of their own, so they load in full (``external_link``)."""
+    user = g.get("user") if has_request_context() else None
+    items = [dbc.NavItem(dbc.NavLink("Versions", href=links.versions_page(), external_link=True))]
+    if user is None:
+        return [*items, dbc.NavItem(dbc.NavLink("Sign in", href="/sign-in", external_link=True))]
+    if user.can("analyst"):
+        items.append(dbc.NavItem(dbc.NavLink("Publish", href=links.publish_page(), external_link=True)))
+    if user.can("admin"):
+        items.append(dbc.NavItem(dbc.NavLink("Users", href="/admin/users", external_link=True)))
+    items.append(
+        dbc.NavItem(
+            html.Form(
+                [
+                    dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+                    html.Button(f"Sign out {user.username}", type="submit", className="btn btn-link nav-link"),
+                ],
+                method="post",
+                action="/sign-out",
+            )
+        )
+    )
+    return items
 
 
 def footer_text(store: DataStore) -> str:
@@ -100,6 +129,8 @@ def shell() -> html.Div:
                                 html.A("About the data", href="/about"),
                                 " · ",
                                 html.A("Data API", href="/api/v1/datasets"),
+                                " · ",
+                                html.A("Every version", href=links.versions_page()),
                             ],
                             className="small mb-0",
                         ),

@@ -10,6 +10,7 @@ wrong it raises ``DataError`` listing every problem (never only the first).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import ctypes
 import functools
 import logging
@@ -65,6 +66,12 @@ class DatasetInfo:
     publications: tuple[str, ...]
     #: The date of its latest publication: the figures are as at this date.
     as_at: PubDate
+    #: Its handling mark (``schema.MARKINGS``).
+    marking: str = schema.OFFICIAL
+
+    @property
+    def sensitive(self) -> bool:
+        return self.marking == schema.OFFICIAL_SENSITIVE
 
     @property
     def updated(self) -> date:
@@ -102,6 +109,11 @@ class ResultCache:
                 self._items.move_to_end(key)
                 return self._items[key]
             return None
+
+    def held(self) -> list[Hashable]:
+        """The keys held now, least recently used first."""
+        with self._lock:
+            return list(self._items)
 
     def forget(self, key: Hashable) -> None:
         with self._lock:
@@ -187,12 +199,14 @@ def _give_back_memory() -> None:
         ctypes.CDLL(None).malloc_trim(0)
 
 
-def _read(source: FileSource, name: str, columns: tuple[str, ...]) -> tuple[RawTable | None, list[Problem]]:
+def _read(
+    source: FileSource, name: str, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> tuple[RawTable | None, list[Problem]]:
     """The file ``name`` of ``source`` as a table of strings (None when absent or unreadable)."""
     raw, problems = source.get(name)
     if raw is None:
         return None, problems
-    table, read_problems = read_csv_bytes(name, raw, columns)
+    table, read_problems = read_csv_bytes(name, raw, columns, optional)
     return table, problems + read_problems
 
 
@@ -262,7 +276,9 @@ def load_source(source: FileSource, version: int | None = None) -> DataStore:
 
     if schema.CATALOGUE_FILE not in present_names:
         raise DataError([*problems, Problem(schema.CATALOGUE_FILE, None, None, "catalogue file is missing")])
-    cat_table, cat_problems = _read(source, schema.CATALOGUE_FILE, schema.CATALOGUE_COLUMN_NAMES)
+    cat_table, cat_problems = _read(
+        source, schema.CATALOGUE_FILE, schema.CATALOGUE_COLUMN_NAMES, schema.CATALOGUE_OPTIONAL
+    )
     problems += cat_problems
     if cat_table is None:
         raise DataError(problems)
@@ -327,6 +343,7 @@ def load_source(source: FileSource, version: int | None = None) -> DataStore:
             sources=_sources_in_order(current["source"]),
             publications=tuple(pubs),
             as_at=publications[pubs[0]].date if pubs else PubDate(1),
+            marking=entry["marking"] or schema.OFFICIAL,
         )
         del table, typed
         _give_back_memory()
@@ -355,10 +372,26 @@ def load_source(source: FileSource, version: int | None = None) -> DataStore:
 
 _lock = threading.Lock()
 _store: DataStore | None = None
+#: The data one request is answered from (its version, and what its reader may see), bound by the web
+#: layer for the length of the request; ``get_store`` returns it before the process's own.
+_bound: contextvars.ContextVar[DataStore | None] = contextvars.ContextVar("spr_store", default=None)
+
+
+def bind_store(store: DataStore | None) -> contextvars.Token:
+    """Answer from ``store`` until ``unbind_store`` (the web layer does this around each request)."""
+    return _bound.set(store)
+
+
+def unbind_store(token: contextvars.Token) -> None:
+    _bound.reset(token)
 
 
 def get_store(directory: Path | str | None = None) -> DataStore:
-    """The process's data, loaded on first call (from ``directory`` or the configured one)."""
+    """The data to answer from: the request's (``bind_store``), else the process's, loaded on first call
+    (from ``directory`` or the configured folder)."""
+    bound = _bound.get()
+    if bound is not None and directory is None:
+        return bound
     global _store
     with _lock:
         if _store is None:

@@ -89,7 +89,18 @@ CATALOGUE_COLUMNS: tuple[Column, ...] = (
     Column("title", True, "Short title shown to users."),
     Column("topic", True, "Section of the paper it belongs to (see TOPICS)."),
     Column("description", True, "One or two plain-English sentences on what it holds."),
+    Column(
+        "marking",
+        False,
+        "Its Government Security Classifications marking: OFFICIAL (the default, also when the cell or the "
+        "column is left out) or OFFICIAL-SENSITIVE (shown only to signed-in users whose role allows it).",
+    ),
 )
+#: Catalogue columns a file may leave out (each is then blank: its default).
+CATALOGUE_OPTIONAL: tuple[str, ...] = ("marking",)
+OFFICIAL = "OFFICIAL"
+OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
+MARKINGS: tuple[str, ...] = (OFFICIAL, OFFICIAL_SENSITIVE)
 CATALOGUE_COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in CATALOGUE_COLUMNS)
 
 PUBLICATIONS_FILE = "publications.csv"

@@ -42,11 +42,13 @@ class Problem:
     column: str | None
     message: str
     severity: str = "error"
+    #: What ``line`` counts: 'line' of a file, or 'row' of a workbook's sheet.
+    line_word: str = "line"
 
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
-            where += f", line {self.line}"
+            where += f", {self.line_word} {self.line}"
         if self.column is not None:
             where += f", column '{self.column}'"
         label = "warning" if self.severity == "warning" else "error"
@@ -260,9 +262,11 @@ def read_table(path: Path, expected: Sequence[str]) -> tuple[RawTable | None, li
     return read_csv_bytes(path.name, path.read_bytes(), expected)
 
 
-def read_csv_bytes(name: str, raw: bytes, expected: Sequence[str]) -> tuple[RawTable | None, list[Problem]]:
-    """Read ``raw`` as UTF-8 CSV whose header is exactly the ``expected`` columns, in any order; problems
-    name the file ``name``."""
+def read_csv_bytes(
+    name: str, raw: bytes, expected: Sequence[str], optional: Sequence[str] = ()
+) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``raw`` as UTF-8 CSV whose header is exactly the ``expected`` columns, in any order (an
+    ``optional`` one may be left out, and is then blank); problems name the file ``name``."""
     problems: list[Problem] = []
     big = too_large(name, len(raw))
     if big is not None:
@@ -303,7 +307,7 @@ def read_csv_bytes(name: str, raw: bytes, expected: Sequence[str]) -> tuple[RawT
         cells, line_array = standard
         header = [str(h).strip() for h in cells.iloc[0]]
         count = len(cells)
-    missing = [c for c in expected if c not in header]
+    missing = [c for c in expected if c not in header and c not in optional]
     extra = [h for h in header if h not in expected]
     for col in missing:
         problems.append(Problem(name, 1, col, "required column is missing from the header"))
@@ -320,7 +324,7 @@ def read_csv_bytes(name: str, raw: bytes, expected: Sequence[str]) -> tuple[RawT
 
     if standard is not None:
         frame, coded = _strip_columns(cells.iloc[1:], header)
-        return RawTable(name, frame.reindex(columns=list(expected)), line_array[1:], coded), problems
+        return RawTable(name, frame.reindex(columns=list(expected), fill_value=""), line_array[1:], coded), problems
     body: list[list[str]] = []
     body_lines: list[int] = []
     for record, line in zip(records[1:], lines[1:], strict=True):
@@ -337,7 +341,7 @@ def read_csv_bytes(name: str, raw: bytes, expected: Sequence[str]) -> tuple[RawT
         body.append([cell.strip() for cell in record])
         body_lines.append(line)
     frame = pd.DataFrame(body, columns=header, dtype=object)
-    frame = frame.reindex(columns=list(expected))
+    frame = frame.reindex(columns=list(expected), fill_value="")
     return RawTable(name, frame, body_lines), problems
 
 
@@ -687,8 +691,10 @@ def check_catalogue(table: RawTable) -> list[Problem]:
     f = table.frame
     problems: list[Problem] = []
     for col in schema.CATALOGUE_COLUMNS:
-        problems += bad_cells(table, col.name, f[col.name] == "", "a value is required here")
+        if col.required:
+            problems += bad_cells(table, col.name, f[col.name] == "", "a value is required here")
     problems += text_checks(table, schema.CATALOGUE_COLUMN_NAMES)
+    problems += _vocab(table, "marking", schema.MARKINGS, blank_ok=True)
     problems += bad_cells(
         table,
         "name",

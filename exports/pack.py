@@ -16,11 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from data import schema
 from data.formatting import format_value
 from data.loader import DataStore
+from data.marking import marking_of
 from data.publications import Publication, as_at_text
+from data.published import current_view
 from data.queries import Filters
 from exports.render import HEIGHT, WIDTH, export_figure, source_text, to_image
 from exports.tables import filters_text
@@ -46,6 +51,10 @@ class Pack:
     cover: list[str]
     sections: list[PackSection]
     publications: dict[str, Publication]
+    #: The handling mark of its figures, on every slide and page.
+    marking: str = schema.OFFICIAL
+    #: Which published version its figures are, and which version was presented to the board.
+    version_lines: tuple[str, ...] = ()
 
 
 def collect(store: DataStore, sections: Sequence[Section], filters: Filters) -> Pack:
@@ -68,7 +77,30 @@ def collect(store: DataStore, sections: Sequence[Section], filters: Filters) -> 
     )
     cover = [f"{p.board}: {p.title} ({p.date.label}){', ' + p.meeting if p.meeting else ''}" for p in papers]
     cover.append(as_at_text(rows, store.publications))
-    return Pack([c for c in cover if c], out, store.publications)
+    mark = marking_of(store, set(rows["dataset"].astype(str))) if "dataset" in rows else schema.OFFICIAL
+    return Pack([c for c in cover if c], out, store.publications, mark, version_lines(store))
+
+
+def version_lines(store: DataStore) -> tuple[str, ...]:
+    """'Version 3 of the published figures, of 2 December 2026 (the current version).' and which
+    version was last presented to the board; nothing for figures that are not a published version."""
+    view = current_view()
+    if store.version is None:
+        return ("A draft: these figures are not published.",) if view is not None and view.draft else ()
+    lines = []
+    info = view.library.info(store.version) if view is not None and view.library is not None else None
+    when = f", published {info.published_at.day} {info.published_at:%B %Y}" if info is not None else ""
+    current = " (the current version)" if view is not None and view.current == store.version else ""
+    lines.append(f"Version {store.version} of the published figures{when}{current}.")
+    presented = view.library.presented() if view is not None and view.library is not None else []
+    if presented:
+        last = presented[0]
+        meeting = f" ({last.meeting})" if last.meeting else ""
+        lines.append(
+            f"Version {last.version} was presented to the board on {last.presented_on.day} "
+            f"{last.presented_on:%B %Y}{meeting}."
+        )
+    return tuple(lines)
 
 
 def figures_text(chart: Chart) -> str:
@@ -113,12 +145,16 @@ def build_pptx(pack: Pack, filters: Filters, when: datetime) -> bytes:
     heading.left, heading.top, heading.width, heading.height = Inches(0.8), Inches(1.6), Inches(11.73), Inches(1.6)
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = Inches(0.8), Inches(3.4), Inches(11.73), Inches(2.6)
     heading.text = PACK_TITLE
-    subtitle.text = "\n".join([*pack.cover, f"Exported {when:%-d %B %Y}", f"Filters: {filters_text(filters)}"])
+    subtitle.text = "\n".join(
+        [*pack.cover, *pack.version_lines, f"Exported {when:%-d %B %Y}", f"Filters: {filters_text(filters)}"]
+    )
+    _mark(prs, title, pack.marking)
     for section in pack.sections:
         divider = prs.slides.add_slide(prs.slide_layouts[5])
         head = divider.shapes.title
         head.left, head.top, head.width, head.height = Inches(0.7), Inches(0.6), Inches(11.93), Inches(1.3)
         head.text = section.title
+        _mark(prs, divider, pack.marking)
         box = divider.shapes.add_textbox(Inches(0.7), Inches(2.2), Inches(12), Inches(3))
         box.text_frame.word_wrap = True
         box.text_frame.text = section.intro
@@ -126,13 +162,28 @@ def build_pptx(pack: Pack, filters: Filters, when: datetime) -> bytes:
         if not section.charts:
             box.text_frame.add_paragraph().text = "No figures in this section under these filters."
         for chart in section.charts:
-            _chart_slide(prs, chart, images[id(chart)], pack.publications)
+            _mark(prs, _chart_slide(prs, chart, images[id(chart)], pack.publications), pack.marking)
     buf = io.BytesIO()
     prs.save(buf)
     return buf.getvalue()
 
 
-def _chart_slide(prs: Presentation, chart: Chart, png: bytes, publications: dict) -> None:
+def _mark(prs: Presentation, slide, mark: str) -> None:
+    """The handling mark at the top and bottom of the slide."""
+    for top in (Inches(0.02), prs.slide_height - Inches(0.3)):
+        box = slide.shapes.add_textbox(Inches(0.5), top, prs.slide_width - Inches(1), Inches(0.28))
+        box.name = f"Handling mark: {mark}"
+        frame = box.text_frame
+        frame.text = mark
+        para = frame.paragraphs[0]
+        para.alignment = PP_ALIGN.CENTER
+        para.runs[0].font.size = Pt(11)
+        para.runs[0].font.bold = True
+        if mark == schema.OFFICIAL_SENSITIVE:
+            para.runs[0].font.color.rgb = RGBColor(0x8A, 0x1C, 0x1C)
+
+
+def _chart_slide(prs: Presentation, chart: Chart, png: bytes, publications: dict):
     slide = prs.slides.add_slide(prs.slide_layouts[5])
     title = slide.shapes.title
     title.left, title.top, title.width, title.height = Inches(0.5), Inches(0.2), Inches(12.33), Inches(1.1)
@@ -142,7 +193,7 @@ def _chart_slide(prs: Presentation, chart: Chart, png: bytes, publications: dict
             r.font.size = Pt(26)
     notes = [source_text(chart, publications, short=True), *(f"Caveat: {c}" for c in chart.caveats)]
     foot_height = Inches(0.3 * len(notes) + 0.1)
-    foot_top = prs.slide_height - foot_height - Inches(0.15)
+    foot_top = prs.slide_height - foot_height - Inches(0.35)  # above the handling mark
     # The picture fits between the title and the footer, keeping its shape.
     top, bottom = Inches(1.35), foot_top - Inches(0.1)
     width_px, height_px = _image_size(png)
@@ -160,6 +211,7 @@ def _chart_slide(prs: Presentation, chart: Chart, png: bytes, publications: dict
         para.text = line
         para.runs[0].font.size = Pt(12)
     slide.notes_slide.notes_text_frame.text = figures_text(chart)
+    return slide
 
 
 # --- PDF -----------------------------------------------------------------------------------------
@@ -214,7 +266,7 @@ def build_pdf(pack: Pack, filters: Filters, when: datetime) -> bytes:
 
     story: list = [
         Paragraph(PACK_TITLE, big_style),
-        *(Paragraph(escape(line), body_style) for line in pack.cover),
+        *(Paragraph(escape(line), body_style) for line in [*pack.cover, *pack.version_lines]),
         Paragraph(f"Exported {when:%-d %B %Y}", body_style),
         Paragraph(escape(f"Filters: {filters_text(filters)}"), body_style),
     ]
@@ -251,5 +303,16 @@ def build_pdf(pack: Pack, filters: Filters, when: datetime) -> bytes:
         title=PACK_TITLE,
         author="SPR Board Dashboard",
     )
-    doc.build(story)
+
+    def mark(canvas, _doc) -> None:
+        """The handling mark at the top and bottom of every page."""
+        canvas.saveState()
+        canvas.setFont(bold, 10)
+        if pack.marking == schema.OFFICIAL_SENSITIVE:
+            canvas.setFillColorRGB(0x8A / 255, 0x1C / 255, 0x1C / 255)
+        canvas.drawCentredString(page_w / 2, page_h - 8 * mm, pack.marking)
+        canvas.drawCentredString(page_w / 2, 5 * mm, pack.marking)
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=mark, onLaterPages=mark)
     return buf.getvalue()

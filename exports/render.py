@@ -15,7 +15,9 @@ import threading
 
 import plotly.graph_objects as go
 
+from data import schema
 from data.formatting import format_value, sources_of
+from data.marking import rows_marking
 from figures.chart import Chart
 from figures.theme import FONT, OUTLINE, TEXT, new_figure
 
@@ -147,6 +149,21 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True) -> g
         margin=dict(l=60, r=right, t=80 + 36 * title_lines, b=FOOTER_GAP + 22 * footer_lines + 20),
         font=dict(size=18),
     )
+    mark = rows_marking(chart.rows)
+    if mark == schema.OFFICIAL_SENSITIVE:
+        # The handling mark drawn at the top and bottom of the image, as on the page.
+        for y, anchor in ((1, "top"), (0, "bottom")):
+            fig.add_annotation(
+                text=f"<b>{mark}</b>",
+                xref="paper",
+                yref="container",
+                x=0.5,
+                y=y,
+                xanchor="center",
+                yanchor=anchor,
+                showarrow=False,
+                font=dict(size=16, color="#8a1c1c", family=FONT),
+            )
     fig.add_annotation(
         text="<br>".join(footer),
         xref="paper",

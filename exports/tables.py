@@ -9,13 +9,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from data.marking import rows_marking
 from data.queries import Filters
 from data.rows import API_COLUMNS, api_rows, neutralise, to_csv
 from exports.render import source_text
 from figures.chart import Chart
 
 #: Lines of '# ...' before the CSV header, so readers can skip them (pandas: skiprows=CSV_PREAMBLE_LINES).
-CSV_PREAMBLE_LINES = 6
+CSV_PREAMBLE_LINES = 7
 
 
 def filters_text(filters: Filters) -> str:
@@ -28,6 +29,7 @@ def _one_line(text: str) -> str:
 
 def metadata(chart: Chart, filters: Filters, url: str, when: datetime, publications: dict) -> list[tuple[str, str]]:
     return [
+        ("Handling", rows_marking(chart.rows)),
         ("Title", chart.title),
         ("Source", source_text(chart, publications, label=False)),
         ("Caveats", " | ".join(chart.caveats) if chart.caveats else "None"),
@@ -37,7 +39,8 @@ def metadata(chart: Chart, filters: Filters, url: str, when: datetime, publicati
 
 
 def chart_csv(chart: Chart, filters: Filters, url: str, when: datetime, publications: dict) -> str:
-    """Six '# ' lines (title, source, caveats, filters, export time, how to read), then the CSV."""
+    """Seven '# ' lines (handling mark, title, source, caveats, filters, export time, how to read), then
+    the CSV."""
     meta = metadata(chart, filters, url, when, publications)
     lines = [f"# {k}: {neutralise(_one_line(v))}" for k, v in meta]
     lines.append(f"# The data starts on the next line; in pandas: read_csv(path, skiprows={CSV_PREAMBLE_LINES})")
@@ -76,6 +79,18 @@ def chart_xlsx(chart: Chart, filters: Filters, url: str, when: datetime, publica
     about.column_dimensions["B"].width = 120
     for cell in about["A"]:
         cell.font = Font(bold=True)
+    mark = rows_marking(chart.rows)
+    for sheet in (data, about):  # printed at the top and bottom of every page
+        for part in (
+            sheet.oddHeader,
+            sheet.evenHeader,
+            sheet.firstHeader,
+            sheet.oddFooter,
+            sheet.evenFooter,
+            sheet.firstFooter,
+        ):
+            part.center.text = mark
+            part.center.font = "Arial,Bold"
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -8,10 +8,12 @@ import pandas as pd
 from dash import html
 
 from components.glossary import glossary_list
-from components.page import as_at
+from components.page import EVERY_DATASET, as_at, safe_layout
 from components.tables import scrollable, source_link
+from components.view_notice import long_date
 from data.formatting import sources_of
 from data.loader import DataStore, get_store
+from data.published import current_view
 from data.queries import MIN_BASE_BY_UNIT, MIN_BASE_FOR_PERCENT, base_words
 from sections import links
 
@@ -144,6 +146,32 @@ def breaks_list(store: DataStore) -> html.Ul:
     return html.Ul([html.Li(i) for i in items]) if items else html.P("No figure is marked as not comparable.")
 
 
+def version_text() -> html.P | None:
+    """Which published version this view shows, and which was last presented to the board."""
+    view = current_view()
+    if view is None:
+        return None
+    if view.draft is not None:
+        return html.P("This view shows a draft: its figures are not published.", className="version-text")
+    info = view.info()
+    if info is None:
+        return None
+    current = " (the current version)" if info.number == view.current else f"; the current version is {view.current}"
+    words = [
+        f"This view shows version {info.number} of the published figures, published {long_date(info.published_at)}{current}. "
+    ]
+    presented = view.library.presented() if view.library is not None else []
+    if presented:
+        last = presented[0]
+        meeting = f" ({last.meeting})" if last.meeting else ""
+        words.append(
+            f"Version {last.version} was the one presented to the board on {long_date(last.presented_on)}{meeting}. "
+        )
+    words += [html.A("Every version", href=links.versions_page()), ", and what changed in each."]
+    return html.P(words, className="version-text")
+
+
+@safe_layout(shows=EVERY_DATASET)
 def layout(**_query: str) -> html.Div:
     store = get_store()
     public = sum(1 for p in store.publications.values() if not p.is_paper)
@@ -151,6 +179,7 @@ def layout(**_query: str) -> html.Div:
         [
             html.H1("About the data"),
             as_at(store.frame, store),
+            version_text(),
             html.P(
                 "Every figure in this dashboard comes from a data file, and every row of those files "
                 "names its source: a paragraph of a board paper, or the web page of a public release. "

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from components.page import safe_layout
+
 dash.register_page(
     __name__,
     path="/accessibility",
@@ -16,6 +18,7 @@ dash.register_page(
 )
 
 
+@safe_layout
 def layout(**_query: str) -> html.Div:
     return html.Div(
         [

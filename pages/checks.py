@@ -6,6 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+from components.page import EVERY_DATASET, safe_layout
 from components.tables import scrollable
 from data.checks import AGREES, DIFFERS, store_checks
 from data.loader import get_store
@@ -48,6 +49,7 @@ def results_table(results: list, caption: str) -> html.Div:
     )
 
 
+@safe_layout(shows=EVERY_DATASET)
 def layout(**_query: str) -> html.Div:
     store = get_store()
     results = store_checks(store)

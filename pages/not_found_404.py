@@ -5,9 +5,12 @@ from __future__ import annotations
 import dash
 from dash import html
 
+from components.page import safe_layout
+
 dash.register_page(__name__, path="/404", name="Not found", title="Page not found – SPR Board Dashboard", nav=False)
 
 
+@safe_layout
 def layout(**_query: str) -> html.Div:
     return html.Div(
         [

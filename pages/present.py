@@ -41,7 +41,14 @@ def slide_list(filters: Filters) -> list[tuple[str, object, object]]:
     return slides
 
 
-@safe_layout
+def _shows(slide: str | None = None, **_query: str) -> tuple[str, ...]:
+    """The datasets of the slide's section (every dataset, for an address naming none)."""
+    named = (slide or "").rsplit("-", 1)[0] if (slide or "").rsplit("-", 1)[-1].isdigit() else (slide or "")
+    section = next((s for s in SECTIONS if s.slug == named), None)
+    return section.datasets if section is not None else tuple(get_store().catalogue)
+
+
+@safe_layout(shows=_shows)
 def layout(slide: str | None = None, **query: str) -> html.Div:
     filters = Filters.from_query(query)
     store = get_store()

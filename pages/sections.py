@@ -14,7 +14,7 @@ from sections import SECTIONS, Section
 
 
 def _layout(section: Section):
-    @safe_layout
+    @safe_layout(shows=lambda **_query: section.datasets)
     def layout(**query: str):
         return dashboard_page(section, query)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 #: the tests start and every loader call read it, never data/tables.
 DATA_DIR = ROOT / "tests" / "data" / "spr_2021"
 os.environ["SPR_DATA_DIR"] = str(DATA_DIR)
+#: Every database the tests make is in a throwaway folder, never the project's state/ folder.
+STATE_ROOT = Path(tempfile.mkdtemp(prefix="spr-test-state-"))
+os.environ["SPR_STATE_DIR"] = str(STATE_ROOT / "app")
+os.environ.pop("SPR_DATABASE_URL", None)
 
 #: Every dashboard page and its heading.
 PAGES = {
@@ -81,6 +86,17 @@ def dash_app():
 @pytest.fixture()
 def client(dash_app):
     return dash_app.server.test_client()
+
+
+@pytest.fixture()
+def serving(dash_app) -> Callable[[bool], DataStore]:
+    """The data the app answers an anonymous reader (or, with ``True``, a cleared one) from now."""
+    library = dash_app.server.extensions["spr"].library
+
+    def now(sensitive: bool = False) -> DataStore:
+        return library.store(library.current(), sensitive)
+
+    return now
 
 
 @pytest.fixture()
@@ -158,13 +174,18 @@ def make_folder(tmp_path: Path) -> Callable[..., Path]:
     """Build a one-dataset folder 'sample' from row dicts (defaults: GOOD_ROW), with ``PUBLICATIONS``
     (or the ``publications`` given)."""
 
-    def build(rows: list[dict] | None = None, name: str = "sample", publications: list[dict] | None = None) -> Path:
+    def build(
+        rows: list[dict] | None = None,
+        name: str = "sample",
+        publications: list[dict] | None = None,
+        marking: str = "",
+    ) -> Path:
         folder = tmp_path / "folder"
         folder.mkdir(exist_ok=True)
         write_csv(
             folder / schema.CATALOGUE_FILE,
             list(schema.CATALOGUE_COLUMN_NAMES),
-            [[name, "Sample", "Serious and organised crime", "A small test dataset."]],
+            [[name, "Sample", "Serious and organised crime", "A small test dataset.", marking]],
         )
         pubs = PUBLICATIONS if publications is None else publications
         pub_header = list(schema.PUBLICATION_COLUMN_NAMES)

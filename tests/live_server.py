@@ -23,6 +23,9 @@ def free_port() -> int:
 
 
 def start_gunicorn(port: int, env: dict[str, str] | None = None, workers: int = 2) -> subprocess.Popen:
+    env = dict(env or {})
+    # Each server its own database, unless the test shares one between servers.
+    env.setdefault("SPR_STATE_DIR", tempfile.mkdtemp(prefix="spr-server-state-"))
     cmd = [
         sys.executable,
         "-m",
@@ -38,7 +41,7 @@ def start_gunicorn(port: int, env: dict[str, str] | None = None, workers: int = 
     proc = subprocess.Popen(
         cmd,
         cwd=ROOT,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **env},
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,

@@ -200,15 +200,13 @@ def test_a_chart_whose_code_fails_degrades_to_its_message():
     assert (chart.title, chart.empty_message, chart.failed, len(chart.rows)) == ("Plain", CANNOT_DRAW, True, 2)
 
 
-def test_reloading_refuses_valid_data_that_does_not_draw_and_keeps_the_last_good(dash_app, base, monkeypatch, caplog):
+def test_data_that_validates_but_does_not_draw_is_named_before_it_can_be_published(dash_app, monkeypatch, caplog):
+    """What the Publish page and ``python -m web publish`` run before anything is published."""
     import app
     import sections
     from sections import BY_SLUG
 
-    serving = load_store(DATA_DIR)
-    loader.use_store(serving)
     fresh = load_store(DATA_DIR)
-
     original = BY_SLUG["venetic"].build
 
     def breaks_on_fresh(store, filters):
@@ -220,7 +218,9 @@ def test_reloading_refuses_valid_data_that_does_not_draw_and_keeps_the_last_good
     monkeypatch.setattr(sections, "SECTIONS", tuple(sections.BY_SLUG[s.slug] for s in sections.SECTIONS))
     monkeypatch.setattr("draw_check.SECTIONS", sections.SECTIONS)
     with caplog.at_level(logging.ERROR):
-        assert app.serve_if_it_draws(dash_app, fresh) is False
-    assert loader.get_store() is serving
-    assert "New data rejected: it is valid, but these could not be drawn from it" in caplog.text
-    assert "Operation Venetic (EncroChat), chart 'venetic-all' could not be drawn" in caplog.text
+        problems = app.drawing_problems_everywhere(dash_app, fresh)
+    assert (
+        "Operation Venetic (EncroChat), chart 'venetic-all' could not be drawn from its figures (the log above says why)"
+        in problems
+    )
+    assert "unsupported format string" in caplog.text  # the reason is in the log

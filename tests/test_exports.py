@@ -66,11 +66,12 @@ def test_csv_carries_metadata_then_the_filtered_rows(export_client):
     lines = res.get_data(as_text=True).splitlines()
     preamble = lines[:CSV_PREAMBLE_LINES]
     assert all(line.startswith("# ") for line in preamble)
-    assert preamble[0].startswith("# Title: Pursue")
-    assert preamble[1] == "# Source: SPR update to the board, January 2021, para 88"
-    assert "support activity is recorded changed (para 87)" in preamble[2]
-    assert preamble[3] == "# Filters: period: all; strand: Pursue; force or area: all"
-    assert "/export/chart/organised-crime/rocu-disruptions.csv?strand=Pursue" in preamble[4]
+    assert preamble[0] == "# Handling: OFFICIAL"
+    assert preamble[1].startswith("# Title: Pursue")
+    assert preamble[2] == "# Source: SPR update to the board, January 2021, para 88"
+    assert "support activity is recorded changed (para 87)" in preamble[3]
+    assert preamble[4] == "# Filters: period: all; strand: Pursue; force or area: all"
+    assert "/export/chart/organised-crime/rocu-disruptions.csv?strand=Pursue" in preamble[5]
     rows = list(csv.DictReader(io.StringIO("\n".join(lines[CSV_PREAMBLE_LINES:]))))
     assert [(r["strand"], r["period"], r["value"]) for r in rows] == [
         ("Pursue", "Dec 2018 to Nov 2019", "726"),

@@ -1,4 +1,4 @@
-"""Faults a board meeting must survive: a worker dying under load, and a bad data file reloaded.
+"""Faults a board meeting must survive: a worker dying under load, and bad data published.
 
 Both run the real gunicorn master on loopback (bench/faults.py does the work; its report gives
 the same figures).
@@ -6,7 +6,7 @@ the same figures).
 
 from __future__ import annotations
 
-from bench.faults import WORKERS, kill_worker_under_load, reload_bad_then_good_data
+from bench.faults import WORKERS, kill_worker_under_load, publish_bad_then_good_data
 from tests.conftest import DATA_DIR
 
 
@@ -19,11 +19,13 @@ def test_killing_a_worker_under_load_loses_at_most_its_request_and_is_replaced()
     assert result["answered_after"]
 
 
-def test_invalid_data_on_reload_keeps_the_last_good_data_and_logs_where():
-    result = reload_bad_then_good_data(source=DATA_DIR)
-    assert result["rejected_logged"], result
+def test_invalid_data_published_is_refused_and_a_valid_publish_reaches_every_worker_within_2_s():
+    result = publish_bad_then_good_data(source=DATA_DIR)
+    assert result["rejected"], result
     assert result["error_names_file_line_column"], result
-    assert result["new_workers_started"], result
     assert result["last_good_data_served"], result
     assert result["server_running"], result
+    assert result["published"], result
     assert result["valid_change_served"], result
+    assert result["spread_s"] <= 2.0, result  # the issue's promise, measured from the publish's end
+    assert not result["workers_restarted"], result

@@ -83,7 +83,12 @@ def test_runs_with_the_project_gunicorn_conf(tmp_path):
     from tests.live_server import ROOT, stop, wait_until_up
 
     port = free_port()
-    env = {**__import__("os").environ, "SPR_PORT": str(port), "SPR_WORKERS": "2"}
+    env = {
+        **__import__("os").environ,
+        "SPR_PORT": str(port),
+        "SPR_WORKERS": "2",
+        "SPR_STATE_DIR": str(tmp_path / "state"),
+    }
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:server"],
         cwd=ROOT,
@@ -99,7 +104,7 @@ def test_runs_with_the_project_gunicorn_conf(tmp_path):
         stop(proc)
 
 
-def test_preloaded_server_refuses_invalid_data(data_copy):
+def test_preloaded_server_refuses_invalid_data(data_copy, tmp_path):
     import os
     import subprocess
     import sys
@@ -107,7 +112,13 @@ def test_preloaded_server_refuses_invalid_data(data_copy):
     from tests.live_server import ROOT
 
     (data_copy / "rocu_funding.csv").write_text("")
-    env = {**os.environ, "SPR_PORT": str(free_port()), "SPR_WORKERS": "1", "SPR_DATA_DIR": str(data_copy)}
+    env = {
+        **os.environ,
+        "SPR_PORT": str(free_port()),
+        "SPR_WORKERS": "1",
+        "SPR_DATA_DIR": str(data_copy),
+        "SPR_STATE_DIR": str(tmp_path / "state"),  # a first start: the folder is checked before it is imported
+    }
     proc = subprocess.run(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:server"],
         cwd=ROOT,

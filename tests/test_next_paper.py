@@ -12,8 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from pptx import Presentation
 
-from data import loader
+from data.files import FolderFiles
 from data.loader import load_store
+from exports.tables import CSV_PREAMBLE_LINES
 from tests.conftest import DATA_DIR
 from tests.next_paper import add_next_paper
 from web.page_cache import router_request
@@ -33,13 +34,18 @@ def next_folder(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def served(dash_app, next_folder):
-    """The app serving the data with the next paper, swapped in as a reload does (and back after)."""
+    """The app serving the next paper, published as a new version (checked to draw everywhere first); at
+    the end the version before is published again (a rollback), so later tests see the 2021 paper."""
     import app
 
-    before = loader.get_store()
-    assert app.serve_if_it_draws(dash_app, load_store(next_folder)), "the next paper must draw everywhere"
-    yield loader.get_store()
-    loader.use_store(before)
+    svc = dash_app.server.extensions["spr"]
+    assert not app.drawing_problems_everywhere(dash_app, load_store(next_folder)), "the next paper must draw"
+    base = svc.versions.latest()
+    svc.versions.publish(FolderFiles(next_folder).read_all(), "test", "The synthetic next paper", base)
+    svc.library.refresh_now()
+    yield svc.library.store(svc.library.current(), sensitive=False)
+    svc.versions.republish(base, "test", "Back to the 2021 paper", svc.versions.latest())
+    svc.library.refresh_now()
 
 
 @pytest.fixture()
@@ -155,9 +161,9 @@ def test_meeting_mode_shows_the_new_year(web):
 def test_chart_exports_carry_the_new_year(web):
     res = web.get("/export/chart/organised-crime/rocu-justice.csv")
     lines = res.get_data(as_text=True).splitlines()
-    rows = list(csv.DictReader(io.StringIO("\n".join(lines[6:]))))
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[CSV_PREAMBLE_LINES:]))))
     assert {r["period"] for r in rows} == {"Dec 2018 to Nov 2019", OLD, NEW}
-    assert "SYNTHETIC SPR update, January 2022, para 90" in lines[1]
+    assert "SYNTHETIC SPR update, January 2022, para 90" in lines[2]
     wb = load_workbook(io.BytesIO(web.get("/export/chart/organised-crime/rocu-justice.xlsx").data))
     header = [c.value for c in wb["Data"][1]]
     periods = {dict(zip(header, [c.value for c in r], strict=True))["period"] for r in wb["Data"].iter_rows(min_row=2)}

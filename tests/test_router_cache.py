@@ -5,51 +5,43 @@ from __future__ import annotations
 import json
 
 from data import loader
-from web.page_cache import router_request
+from web.page_cache import cached_answer, router_request
+from web.view import forced_store
 
 
 def post(client, path: str, search: str = ""):
     return client.post("/_dash-update-component", data=router_request(path, search), content_type="application/json")
 
 
-def test_cached_answer_equals_a_fresh_one(client):
+def test_cached_answer_equals_a_fresh_one(client, serving):
     client.get("/")  # Dash registers its router on the first request
-    loader.reset_store()
-    try:
-        first = post(client, "/organised-crime", "?strand=Pursue")
-        store = loader.get_store()
-        assert store.memo.peek(("router", "/organised-crime", "?strand=Pursue")) == first.get_data()
-        again = post(client, "/organised-crime", "?strand=Pursue")
-        assert again.status_code == 200 and again.get_data() == first.get_data()
-        assert again.mimetype == "application/json"
-        assert "Content-Security-Policy" in again.headers
-        other = post(client, "/organised-crime", "?strand=Prevent")
-        assert other.get_data() != first.get_data()
-        content = json.loads(first.get_data())["response"]["_pages_content"]["children"]
-        assert "Pursue" in json.dumps(content)
-    finally:
-        loader.reset_store()
+    first = post(client, "/organised-crime", "?strand=Pursue")
+    assert cached_answer(serving(), "/organised-crime", "?strand=Pursue") == first.get_data()
+    again = post(client, "/organised-crime", "?strand=Pursue")
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert again.mimetype == "application/json"
+    assert "Content-Security-Policy" in again.headers
+    other = post(client, "/organised-crime", "?strand=Prevent")
+    assert other.get_data() != first.get_data()
+    content = json.loads(first.get_data())["response"]["_pages_content"]["children"]
+    assert "Pursue" in json.dumps(content)
 
 
-def test_new_data_is_never_answered_from_the_old_cache(client, make_folder):
+def test_new_data_is_never_answered_from_the_old_cache(client, make_folder, serving):
     client.get("/")
-    loader.reset_store()
-    try:
-        post(client, "/about")
-        old = loader.get_store()
-        assert old.memo.peek(("router", "/about", "")) is not None
-        loader.reset_store()
-        fresh = loader.get_store(make_folder())
+    post(client, "/about")
+    old = serving()
+    assert cached_answer(old, "/about") is not None
+    fresh = loader.load_store(make_folder())
+    with forced_store(fresh):
         body = post(client, "/about").get_data(as_text=True)
-        assert "1 datasets" in body  # drawn from the new one-dataset folder
-        assert fresh.memo.peek(("router", "/about", "")) is not None
-    finally:
-        loader.reset_store()
+    assert "1 datasets" in body  # drawn from the new one-dataset folder
+    assert cached_answer(fresh, "/about") is not None
 
 
-def test_other_callbacks_are_not_cached(client):
+def test_other_callbacks_are_not_cached(client, serving):
     client.get("/")
-    memo = loader.get_store().memo
+    memo = serving().memo
     before = len(memo)
     clear = {
         "output": "filter-url.search",
@@ -61,7 +53,7 @@ def test_other_callbacks_are_not_cached(client):
     assert len(memo) == before
 
 
-def test_a_page_that_failed_is_not_kept(client, monkeypatch):
+def test_a_page_that_failed_is_not_kept(client, monkeypatch, serving):
     import dash
 
     from components.page import safe_layout
@@ -75,14 +67,14 @@ def test_a_page_that_failed_is_not_kept(client, monkeypatch):
     res = post(client, "/venetic", "?strand=Prepare")
     assert res.status_code == 200 and "could not be shown" in res.get_data(as_text=True)
     assert "synthetic failure" not in res.get_data(as_text=True)  # no trace reaches the reader
-    assert loader.get_store().memo.peek(("router", "/venetic", "?strand=Prepare")) is None
+    assert cached_answer(serving(), "/venetic", "?strand=Prepare") is None
     monkeypatch.undo()
     fixed = post(client, "/venetic", "?strand=Prepare").get_data(as_text=True)
     assert "could not be shown" not in fixed
-    assert loader.get_store().memo.peek(("router", "/venetic", "?strand=Prepare")) is not None
+    assert cached_answer(serving(), "/venetic", "?strand=Prepare") is not None
 
 
-def test_cached_answer_is_compressed_once_for_each_encoding(client):
+def test_cached_answer_is_compressed_once_for_each_encoding(client, serving):
     import gzip
 
     import brotli
@@ -95,5 +87,5 @@ def test_cached_answer_is_compressed_once_for_each_encoding(client):
         )
         assert res.headers["Content-Encoding"] == encoding and "Accept-Encoding" in res.headers["Vary"]
         assert unpack(res.get_data()) == plain
-        assert loader.get_store().memo.peek(("router", "/organised-crime", "", encoding)) == res.get_data()
+        assert cached_answer(serving(), "/organised-crime", "", encoding=encoding) == res.get_data()
     assert "Content-Encoding" not in post(client, "/organised-crime").headers

@@ -1,24 +1,34 @@
 """The Flask plumbing around the Dash app, installed in one place, in one order (``install``).
 
 Flask runs ``before_request`` hooks in the order they are added and ``after_request`` hooks in the
-reverse, so the order here is the order a request meets them: the size limit and headers; errors
-(a malformed callback is refused before anything else answers it); sign-in (when it comes, before
-any cached answer); caching (a page answered from the cache); the static files.
+reverse, so the order here is the order a request meets them:
+
+1. the size limit and the security headers (``security``);
+2. errors: a malformed callback is refused before anything else answers it (``errors``);
+3. sign-in: who is asking, CSRF, rate limits (``auth``);
+4. the view: which version or draft, and whether sensitive datasets are in it (``view``); a download
+   of sensitive figures asks the reader to confirm first (``confirm``);
+5. caching: a page answered from the cache of that view's data, per role (``page_cache``), and how
+   long browsers keep files (``http_cache``);
+6. the static files: the smaller plotly.js (``plotly_bundle``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import dash
 
-from data.loader import DataStore
-from web import errors, http_cache, page_cache, plotly_bundle, security
+from web import admin, auth, confirm, errors, http_cache, page_cache, plotly_bundle, security, view
+from web.backend import Backend
 
 
-def install(app: dash.Dash, get_store: Callable[[], DataStore]) -> None:
+def install(app: dash.Dash, svc: Backend) -> None:
+    svc.install(app.server)
     security.install(app)
     errors.install(app)
-    page_cache.install(app.server, get_store)
+    auth.install(app.server, svc)
+    admin.install(app.server, svc)
+    view.install(app.server, svc)
+    confirm.install(app.server)
+    page_cache.install(app.server)
     http_cache.install(app.server)
     plotly_bundle.install(app.server)

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 CALLBACK = "/_dash-update-component"
 #: Paths whose errors are answered in JSON (the API and Dash's own requests).
 JSON_PREFIXES = ("/api/", "/_dash")
+#: The endpoints Dash answers every page address with (the page shell).
+DASH_INDEX_ENDPOINTS = ("/", "/<path:path>")
 
 
 def callback_problem(body: bytes, callback_map: dict) -> str | None:
@@ -81,12 +83,15 @@ def install(app: dash.Dash) -> None:
     @server.after_request
     def not_found_status(response: Response) -> Response:
         """The page shell for an address that is no page answers 404 (it still shows the 'not found' page)."""
-        if request.method == "GET" and response.status_code == 200 and response.mimetype == "text/html":
-            path = request.path.strip("/")
-            if not path.startswith(("_dash", "assets", "_favicon", "api", "export")):
-                from dash._pages import _path_to_page  # Dash's own page lookup (its one private name here)
+        if (
+            request.method == "GET"
+            and request.endpoint in DASH_INDEX_ENDPOINTS
+            and response.status_code == 200
+            and response.mimetype == "text/html"
+        ):
+            from dash._pages import _path_to_page  # Dash's own page lookup (its one private name here)
 
-                page, _ = _path_to_page(path)
-                if not page:
-                    response.status_code = 404
+            page, _ = _path_to_page(request.path.strip("/"))
+            if not page:
+                response.status_code = 404
         return response

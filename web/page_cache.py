@@ -1,10 +1,12 @@
-"""Serve the Dash Pages router's answer from a cache, per page address and query string.
+"""Serve the Dash Pages router's answer from a cache, per page address, query string and role.
 
-Drawing a page is a pure function of its address, its query string (the filters) and the data,
-so the serialised answer is kept in the data store's bounded cache: a repeat request skips
-Dash's layout building and JSON encoding entirely, and its compressed form is kept too (brotli
-or gzip, as the browser accepts), so it is not compressed again on every request. New data
-brings an empty cache.
+Drawing a page is a pure function of its address, its query string (the filters and the version),
+the data and the reader's role, so the serialised answer is kept in the bounded cache of the data
+the request is answered from (``web.view`` chose it, after sign-in: the public and the cleared see
+different data, each with its own cache). A repeat request skips Dash's layout building and JSON
+encoding entirely, and its compressed form is kept too (brotli or gzip, as the browser accepts), so
+it is not compressed again on every request. New data brings an empty cache; a change to the list of
+versions (a publish, a version marked as presented) is in the key.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable
 import brotli
 from flask import Flask, Response, g, request
 
-from data.loader import DataStore
+from data.loader import DataStore, get_store
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +34,8 @@ _COMPRESS: dict[str, Callable[[bytes], bytes]] = {
 _COMPRESS_MIN_BYTES = 500
 
 
-def _router_key(body: bytes) -> tuple[str, str, str] | None:
-    """(kind, pathname, search) for a router request, or None for any other callback."""
+def _router_key(body: bytes) -> tuple | None:
+    """(kind, pathname, search, role, listing) for a router request, or None for any other callback."""
     try:
         payload = json.loads(body)
     except ValueError:
@@ -47,10 +49,13 @@ def _router_key(body: bytes) -> tuple[str, str, str] | None:
     search = values.get(("_pages_location", "search")) or ""
     if not isinstance(path, str) or not isinstance(search, str):
         return None
-    return ("router", path, search)
+    user = g.get("user")
+    view = g.get("view")
+    listing = view.library.listing_token if view is not None and view.library is not None else 0
+    return ("router", path, search, user.role if user is not None else "", listing)
 
 
-def install(server: Flask, get_store: Callable[[], DataStore]) -> None:
+def install(server: Flask) -> None:
     @server.before_request
     def serve_cached():
         if request.method != "POST" or request.path != _CALLBACK:
@@ -80,6 +85,16 @@ def install(server: Flask, get_store: Callable[[], DataStore]) -> None:
             body = response.get_data()
             get_store().memo.get_or_make(key, lambda: body)
         return response
+
+
+def cached_answer(store: DataStore, path: str, search: str = "", role: str = "", encoding: str | None = None):
+    """The answer kept in ``store``'s cache for the page at ``path`` with ``search``, drawn for ``role``
+    ('' when not signed in) and compressed with ``encoding`` (None: as drawn); None when none is kept."""
+    wanted = ("router", path, search, role)
+    for key in store.memo.held():
+        if key[:4] == wanted and (key[5:] == (encoding,) if encoding else len(key) == 5):
+            return store.memo.peek(key)
+    return None
 
 
 def router_request(path: str, search: str = "") -> bytes:

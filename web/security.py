@@ -12,6 +12,13 @@ from flask import Response
 
 #: Largest request body accepted (callbacks send small JSON).
 MAX_REQUEST_BYTES = 256 * 1024
+#: Addresses that take a larger body (an analyst's upload), and how large; ``web.auth`` raises the
+#: limit for them only once it knows the request is an analyst's.
+LARGE_BODIES: dict[str, int] = {}
+
+
+def allow_large_body(path: str, limit: int) -> None:
+    LARGE_BODIES[path] = limit
 
 
 def content_security_policy(app: dash.Dash) -> str:

@@ -1,0 +1,63 @@
+"""Downloading sensitive figures asks the reader to confirm first.
+
+A download (a chart's image or data, a board pack, a dataset from the API) whose figures come from an
+OFFICIAL-SENSITIVE dataset is not sent until the address carries ``confirm=yes``: a browser is shown a
+page saying what the mark means, with the download link; any other client gets 428 and the same words.
+Runs after the view is chosen, so only a reader allowed to see the figures gets this far.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, jsonify, render_template, request
+
+from data import schema
+from data.marking import marking_of
+from sections import BY_SLUG, SECTIONS
+from sections.links import ALL_SECTIONS
+
+CONFIRM = "confirm"
+CONFIRMED = "yes"
+
+
+def downloaded_datasets() -> list[str] | None:
+    """The datasets the request downloads figures from (None: it is not a download)."""
+    parts = request.path.strip("/").split("/")
+    if request.path.startswith("/export/chart/") and len(parts) >= 3:
+        section = BY_SLUG.get(parts[2])
+        return list(section.datasets) if section is not None else None
+    if request.path.startswith("/export/pack."):
+        scope = request.args.get("section", ALL_SECTIONS)
+        sections = SECTIONS if scope == ALL_SECTIONS else [BY_SLUG[scope]] if scope in BY_SLUG else []
+        return [d for s in sections for d in s.datasets]
+    if request.path.startswith("/api/v1/datasets/") and len(parts) == 4 and parts[3].endswith((".csv", ".json")):
+        return [parts[3].split(".", 1)[0]]  # its figures (not its CSVW description, .csv-metadata.json)
+    return None
+
+
+def install(server: Flask) -> None:
+    @server.before_request
+    def confirm_sensitive_downloads():
+        if request.method != "GET" or request.args.get(CONFIRM) == CONFIRMED:
+            return None
+        datasets = downloaded_datasets()
+        view = g.get("view")
+        if datasets is None or view is None or marking_of(view.store, datasets) != schema.OFFICIAL_SENSITIVE:
+            return None
+        sep = "&" if request.query_string else "?"
+        target = f"{request.full_path.rstrip('?')}{sep}{CONFIRM}={CONFIRMED}"
+        words = (
+            "These figures are marked OFFICIAL-SENSITIVE. Download them only to a device your organisation "
+            "allows for such material, share them only with people allowed to see them, and keep the mark "
+            "on anything you make from them."
+        )
+        if request.accept_mimetypes.accept_html:
+            back = request.referrer if (request.referrer or "").startswith(request.host_url) else "/"
+            return render_template(
+                "web/confirm.html",
+                title="Confirm the download",
+                words=words,
+                target=target,
+                back=back,
+                marking=schema.OFFICIAL_SENSITIVE,
+            )
+        return jsonify({"error": f"{words} To confirm, add {CONFIRM}={CONFIRMED} to the address.", "status": 428}), 428
