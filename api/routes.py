@@ -165,6 +165,7 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
                 "datasets_added": list(found.datasets_added),
                 "datasets_removed": list(found.datasets_removed),
                 "publications_added": list(found.publications_added),
+                "withheld": found.withheld,
                 "changes": [c.as_dict() for c in found.changes],
             }
         )

@@ -146,6 +146,7 @@ def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
     pools = [c.pool for c in charts if c.pool is not None and not c.pool.empty]
     rows = pd.concat(pools, ignore_index=True) if pools else store.frame.iloc[0:0]
     notice = filter_notice(rows, filters)
+    withheld = store.withheld & set(section.datasets)
     return html.Div(
         [
             html.H1(section.title),
@@ -154,6 +155,14 @@ def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
             glossary_box(),
             filter_bar(filter_options(rows, filters), filters),
             html.P(notice, className="filter-notice", role="status") if notice else None,
+            html.P(
+                "Some of this page's figures are marked OFFICIAL-SENSITIVE: they are shown only to signed-in "
+                "users allowed to see them.",
+                className="withheld-notice",
+                role="note",
+            )
+            if withheld
+            else None,
             pack_links(section.slug, filters),
             html.Div(
                 [chart_card(c, store.publications, section=section.slug, filters=filters) for c in charts],

@@ -77,6 +77,18 @@ class Comparison:
     publications_added: tuple[str, ...] = ()
     publications_removed: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
+    #: Figures of the older set this reader no longer sees: their dataset is now OFFICIAL-SENSITIVE.
+    withheld: int = 0
+
+    def withheld_text(self) -> str:
+        """'4 figures of the older version are not shown here: ...' or ''."""
+        if not self.withheld:
+            return ""
+        many = "s" if self.withheld != 1 else ""
+        return (
+            f"{self.withheld:,} figure{many} of the older version {'are' if many else 'is'} not shown here: "
+            "its dataset is now marked OFFICIAL-SENSITIVE, shown only to signed-in users allowed to see it."
+        )
 
     @property
     def empty(self) -> bool:
@@ -129,10 +141,15 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare(old: DataStore, new: DataStore) -> Comparison:
-    """The figures added, removed and changed from ``old`` to ``new``, in dataset and key order."""
-    merged = _plain(old.frame).merge(
-        _plain(new.frame), on=list(KEY), how="outer", suffixes=("_old", "_new"), indicator=True
-    )
+    """The figures added, removed and changed from ``old`` to ``new``, in dataset and key order.
+
+    A dataset either side withholds from this reader (``DataStore.withheld``) is left out of both: its
+    figures are not "removed", only not shown, and they are counted as such."""
+    hidden = sorted(old.withheld | new.withheld)
+    before = old.frame[~old.frame["dataset"].isin(hidden)]
+    after = new.frame[~new.frame["dataset"].isin(hidden)]
+    withheld = int(old.frame["dataset"].isin(sorted(new.withheld - old.withheld)).sum())
+    merged = _plain(before).merge(_plain(after), on=list(KEY), how="outer", suffixes=("_old", "_new"), indicator=True)
     changes: list[FigureChange] = []
     counts = {ADDED: 0, REMOVED: 0, CHANGED: 0}
     for r in merged.sort_values(list(KEY), kind="stable").to_dict("records"):
@@ -162,9 +179,10 @@ def compare(old: DataStore, new: DataStore) -> Comparison:
         )
     return Comparison(
         changes=tuple(changes),
-        datasets_added=tuple(sorted(set(new.catalogue) - set(old.catalogue))),
-        datasets_removed=tuple(sorted(set(old.catalogue) - set(new.catalogue))),
+        datasets_added=tuple(sorted(set(new.catalogue) - set(old.catalogue) - set(hidden))),
+        datasets_removed=tuple(sorted(set(old.catalogue) - set(new.catalogue) - set(hidden))),
         publications_added=tuple(sorted(set(new.publications) - set(old.publications))),
         publications_removed=tuple(sorted(set(old.publications) - set(new.publications))),
         counts=counts,
+        withheld=withheld,
     )

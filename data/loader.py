@@ -143,6 +143,9 @@ class DataStore:
     warnings: tuple[Problem, ...] = field(default=())
     #: The published version these figures are (None: a folder or a draft, not published).
     version: int | None = None
+    #: Datasets this reader may not see (``data.marking.public_view``): not in the catalogue, and
+    #: ``dataset()`` gives none of their rows, so every page still draws.
+    withheld: frozenset[str] = frozenset()
     #: Results worked out from this data (e.g. charts per filter state); dropped with the data.
     memo: ResultCache = field(default_factory=lambda: ResultCache(), compare=False, hash=False, repr=False)
 
@@ -156,6 +159,8 @@ class DataStore:
         Where its rows lie in ``frame`` is found once per store, so this costs the same for ten rows
         or a million; the frame returned is the caller's own (copy on write).
         """
+        if name in self.withheld:
+            return self.frame.iloc[0:0].reset_index(drop=True)
         if name not in self.catalogue:
             raise KeyError(name)
         return self.frame.iloc[self._dataset_rows.get(name, slice(0, 0))].reset_index(drop=True)

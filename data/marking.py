@@ -61,4 +61,5 @@ def public_view(store: DataStore) -> DataStore:
         history=history,
         warnings=tuple(w for w in store.warnings if w.file not in hidden_files),
         version=store.version,
+        withheld=hidden,
     )

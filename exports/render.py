@@ -151,14 +151,17 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True) -> g
     )
     mark = rows_marking(chart.rows)
     if mark == schema.OFFICIAL_SENSITIVE:
-        # The handling mark drawn at the top and bottom of the image, as on the page.
-        for y, anchor in ((1, "top"), (0, "bottom")):
+        # The handling mark drawn at the top and bottom of the image, as on the page, in room of its own.
+        top, bottom = fig.layout.margin.t, fig.layout.margin.b + MARK_ROOM
+        fig.update_layout(margin=dict(b=bottom))
+        for y, anchor, shift in ((1, "top", top - 8), (0, "bottom", -(bottom - 6))):
             fig.add_annotation(
                 text=f"<b>{mark}</b>",
                 xref="paper",
-                yref="container",
+                yref="paper",
                 x=0.5,
                 y=y,
+                yshift=shift,
                 xanchor="center",
                 yanchor=anchor,
                 showarrow=False,
@@ -179,6 +182,9 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True) -> g
     )
     return fig
 
+
+#: Room made at the foot of an image for the handling mark of sensitive figures (px).
+MARK_ROOM = 28
 
 _lock = threading.Lock()
 _started = False

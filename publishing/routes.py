@@ -54,21 +54,27 @@ def _note(field: str = "note", limit: int = MAX_NOTE) -> str:
 def check_upload(
     svc: Backend, upload: Upload, drawing_problems
 ) -> tuple[dict[str, bytes], list[Problem], DataStore | None]:
-    """The files of the version the upload would make (laid over the current one), its problems (named
-    as the analyst knows the files) and, when there are none, the data it would show."""
+    """The files of the version the upload would make (laid over the current one), every problem in it
+    (the upload's own, then the files' checks, named as the analyst knows the files) and, when there
+    are none, the data it would show. The files that could be read are checked even when others could
+    not, so one upload shows every problem."""
     current = svc.library.current()
-    base = svc.versions.files(current)
-    files = overlay(base, upload.files)
-    if upload.problems:
-        return files, [upload.name_in_problem(p) for p in upload.problems], None
+    files = overlay(svc.versions.files(current), upload.files)
+    found = list(upload.problems)
+    store = None
     try:
         store = load_source(MemoryFiles(files, label="the upload"))
     except DataError as err:
-        return files, [upload.name_in_problem(p) for p in err.problems + err.warnings], None
+        found += err.problems + err.warnings
+    if store is not None:
+        found += list(store.warnings)
+    named = [upload.name_in_problem(p) for p in found]
+    if store is None or any(p.severity == "error" for p in named):
+        return files, named, None
     drawn = drawing_problems(store)
     if drawn:
-        return files, [Problem("(the dashboard)", None, None, p) for p in drawn], None
-    return files, [upload.name_in_problem(p) for p in store.warnings], store
+        return files, [*named, *(Problem("(the dashboard)", None, None, p) for p in drawn)], None
+    return files, named, store
 
 
 def _blueprint(svc: Backend, drawing_problems) -> Blueprint:

@@ -167,8 +167,10 @@ def _session_user(settings: Settings, svc: Backend) -> User | None:
     if not name:
         return None
     now = time.time()
-    seen = session.get("seen", 0)
-    if not isinstance(seen, int | float) or now - seen > settings.session_idle_minutes * 60:
+    seen, since = session.get("seen", 0), session.get("since", 0)
+    idle = not isinstance(seen, int | float) or now - seen > settings.session_idle_minutes * 60
+    too_old = not isinstance(since, int | float) or now - since > MAX_SESSION_HOURS * 3600
+    if idle or too_old:
         session.clear()
         g.session_expired = True
         return None
@@ -183,9 +185,13 @@ def _session_user(settings: Settings, svc: Backend) -> User | None:
 
 
 def start_session(user: User) -> None:
-    session.clear()  # a new session on sign-in (and a new CSRF token)
+    """A new session on sign-in, with its CSRF token made now: every page then finds it already in the
+    cookie, so pages loading side by side never each make one and overwrite the other's."""
+    session.clear()
     session.permanent = True
-    session.update(user=user.username, epoch=user.epoch, seen=int(time.time()))
+    now = int(time.time())
+    session.update(user=user.username, epoch=user.epoch, seen=now, since=now)
+    generate_csrf()
 
 
 def may_see_sensitive(user: User | None) -> bool:

@@ -50,7 +50,7 @@ def install(server: Flask) -> None:
             "allows for such material, share them only with people allowed to see them, and keep the mark "
             "on anything you make from them."
         )
-        if request.accept_mimetypes.accept_html:
+        if any(kind == "text/html" for kind, _ in request.accept_mimetypes):  # a browser, asking for a page
             back = request.referrer if (request.referrer or "").startswith(request.host_url) else "/"
             return render_template(
                 "web/confirm.html",
