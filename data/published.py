@@ -104,7 +104,12 @@ class Library:
             return self._listing
 
     def info(self, number: int) -> Version | None:
-        return next((v for v in self.listing() if v.number == number), None)
+        """Version ``number`` (asking the database again if it is newer than the current one known)."""
+        found = next((v for v in self.listing() if v.number == number), None)
+        if found is None and number > (self._current or 0):
+            self.refresh_now()
+            found = next((v for v in self.listing() if v.number == number), None)
+        return found
 
     def presented(self) -> list[Presentation]:
         """Every presentation to the board, latest meeting first."""

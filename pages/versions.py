@@ -125,7 +125,7 @@ def log_layout(**_query: str) -> html.Div:
                                         "Note",
                                         "Files changed",
                                         "Presented to the board",
-                                        "",
+                                        "Links",
                                     )
                                 ]
                             )

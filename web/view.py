@@ -111,6 +111,8 @@ def resolve(svc: Backend) -> View:
         if not text.isascii() or not text.isdigit() or len(text) > 9 or int(text) < 1:
             abort(404, f"There is no version {text[:20]!r}: versions are numbered 1 to {current}.")
         number = int(text)
+        if number > current:  # published a moment ago, perhaps, by another worker or server
+            current = library.refresh_now()
         if number > current:
             abort(404, f"There is no version {number}: the current version is {current}.")
         store = _load(lambda: library.store(number, sensitive))
