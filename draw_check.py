@@ -1,6 +1,6 @@
 """Draw every page, slide and export from the data now serving, and say what failed.
 
-New data is served only when this finds nothing (at start-up and on reload, ``app``): data the
+New data is served only when this finds nothing (at start-up, ``app``, and before a publish, ``publishing``): data the
 validator accepts but a page cannot be drawn from is refused with the reason in the log, and the last
 good data keeps serving. Images are not rendered here (that needs Chromium in the master); the figures
 they are rendered from are built, and the data files written.

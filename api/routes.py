@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, g, jsonify, request
 
 from data.checks import store_checks
 from data.loader import DataStore
@@ -174,9 +174,11 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
 
 
 def _version(v: Version, view: View) -> dict:
+    who = {"published_by": v.published_by} if g.get("user") is not None else {}  # names for signed-in users only
     return {
         "number": v.number,
         "published_at": v.published_at.isoformat(),
+        **who,
         "note": v.note,
         "changed": view.shown_changes(v.changed),
         "republished_from": v.republished_from,

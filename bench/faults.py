@@ -1,4 +1,4 @@
-"""Fault tests, loopback only and bounded in time: a worker killed under load, and bad data reloaded.
+"""Fault tests, loopback only and bounded in time: a worker killed under load, and bad data published.
 
 1. ``kill_worker_under_load``: gunicorn (gunicorn.conf.py, 2 workers) serves the page callback to
    100 concurrent clients; one worker is killed with SIGKILL part-way through. We count failed

@@ -77,17 +77,18 @@ class Comparison:
     publications_added: tuple[str, ...] = ()
     publications_removed: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
-    #: Figures of the older set this reader no longer sees: their dataset is now OFFICIAL-SENSITIVE.
+    #: How many datasets are left out of the comparison for this reader (marked OFFICIAL-SENSITIVE in
+    #: either version, or now).
     withheld: int = 0
 
     def withheld_text(self) -> str:
-        """'4 figures of the older version are not shown here: ...' or ''."""
+        """'The figures of 1 dataset are not compared here: ...' or ''."""
         if not self.withheld:
             return ""
         many = "s" if self.withheld != 1 else ""
         return (
-            f"{self.withheld:,} figure{many} of the older version {'are' if many else 'is'} not shown here: "
-            "its dataset is now marked OFFICIAL-SENSITIVE, shown only to signed-in users allowed to see it."
+            f"The figures of {self.withheld:,} dataset{many} are not compared here: "
+            "they are marked OFFICIAL-SENSITIVE, shown only to signed-in users allowed to see them."
         )
 
     @property
@@ -148,7 +149,7 @@ def compare(old: DataStore, new: DataStore) -> Comparison:
     hidden = sorted(old.withheld | new.withheld)
     before = old.frame[~old.frame["dataset"].isin(hidden)]
     after = new.frame[~new.frame["dataset"].isin(hidden)]
-    withheld = int(old.frame["dataset"].isin(sorted(new.withheld - old.withheld)).sum())
+    withheld = len(hidden)
     merged = _plain(before).merge(_plain(after), on=list(KEY), how="outer", suffixes=("_old", "_new"), indicator=True)
     changes: list[FigureChange] = []
     counts = {ADDED: 0, REMOVED: 0, CHANGED: 0}

@@ -8,6 +8,8 @@ caches) is drawn from it, so a sensitive figure cannot reach them by any route.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from data import schema
@@ -32,6 +34,19 @@ def rows_marking(rows: pd.DataFrame) -> str:
     if rows is None or rows.empty or "dataset" not in rows:
         return schema.OFFICIAL
     return marking_of(get_store(), set(rows["dataset"].astype(str)))
+
+
+def with_marks(store: DataStore, names: frozenset[str]) -> DataStore:
+    """``store`` with the datasets ``names`` (those it holds) marked OFFICIAL-SENSITIVE, as a mark given
+    later applies to the figures published before it; the same object when that changes nothing."""
+    raise_ = {n for n in names if n in store.catalogue and not store.catalogue[n].sensitive}
+    if not raise_:
+        return store
+    catalogue = {
+        n: dataclasses.replace(info, marking=schema.OFFICIAL_SENSITIVE) if n in raise_ else info
+        for n, info in store.catalogue.items()
+    }
+    return dataclasses.replace(store, catalogue=catalogue, memo=type(store.memo)())
 
 
 def public_view(store: DataStore) -> DataStore:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from data.diff import Comparison, compare
 from data.files import MemoryFiles
 from data.loader import DataStore, load_source
-from data.marking import public_view
+from data.marking import public_view, sensitive_datasets, with_marks
 from data.schema import CONTROL_FILES
 from data.versions import Draft, Presentation, Version, Versions
 
@@ -37,6 +37,10 @@ class Loaded:
 
     def view(self, sensitive: bool) -> DataStore:
         return self.full if sensitive else self.public
+
+    @classmethod
+    def of(cls, full: DataStore) -> Loaded:
+        return cls(full, public_view(full))
 
 
 class NoSuchVersion(LookupError):
@@ -122,17 +126,40 @@ class Library:
     # Loading ---------------------------------------------------------------------------------------
 
     def store(self, number: int, sensitive: bool) -> DataStore:
-        """Version ``number``'s data (raises NoSuchVersion; DataError if it no longer reads)."""
-        return self._get(f"v{number}", lambda: self._load_version(number)).view(sensitive)
+        """Version ``number``'s data as a reader sees it: everything, or (``sensitive`` False) without
+        its OFFICIAL-SENSITIVE datasets, counting as sensitive a dataset the current version marks so,
+        whatever the version itself said (a mark given later protects the figures published before it).
+        Raises NoSuchVersion; DataError if the version no longer reads."""
+        key = f"v{number}"
+        loaded = self._get(key, lambda: self._load_version(number))
+        if number != self._current:
+            loaded = self._marked(key, loaded)
+        return loaded.view(sensitive)
 
-    def draft_store(self, draft: Draft) -> DataStore:
-        """A draft's data, everything in it (only analysts see drafts)."""
-        return self._get(f"d{draft.id}", lambda: self._load_draft(draft)).full
+    def draft_store(self, draft: Draft, sensitive: bool) -> DataStore:
+        """A draft's data (only analysts see drafts): everything, or (``sensitive`` False) without what
+        the draft or the current version marks OFFICIAL-SENSITIVE."""
+        key = f"d{draft.id}"
+        return self._marked(key, self._get(key, lambda: self._load_draft(draft))).view(sensitive)
+
+    def current_marks(self) -> frozenset[str]:
+        """The datasets the current version marks OFFICIAL-SENSITIVE."""
+        current = self._current
+        if current is None:
+            return frozenset()
+        return sensitive_datasets(self._get(f"v{current}", lambda: self._load_version(current)).full)
+
+    def _marked(self, key: str, loaded: Loaded) -> Loaded:
+        """``loaded`` with the current version's marks added to its own (kept, as versions are)."""
+        marks = self.current_marks()
+        if not marks - sensitive_datasets(loaded.full):
+            return loaded
+        return self._get(f"{key}+{','.join(sorted(marks))}", lambda: Loaded.of(with_marks(loaded.full, marks)))
 
     def prime(self, number: int, full: DataStore) -> None:
         """Keep ``full`` (already loaded and checked) as version ``number``."""
         with self._lock:
-            self._loaded[f"v{number}"] = Loaded(full, public_view(full))
+            self._loaded[f"v{number}"] = Loaded.of(full)
 
     def _get(self, key: str, load: Callable[[], Loaded]) -> Loaded:
         with self._lock:
@@ -156,14 +183,14 @@ class Library:
         started = time.perf_counter()
         full = load_source(MemoryFiles(files, label=f"version {number}"), version=number)
         log.info("Loaded version %d in %.2f s", number, time.perf_counter() - started)
-        return Loaded(full, public_view(full))
+        return Loaded.of(full)
 
     def _load_draft(self, draft: Draft) -> Loaded:
         files = self.versions.draft_files(draft.id)
         if not files:
             raise NoSuchVersion(f"there is no draft {draft.id}")
         full = load_source(MemoryFiles(files, label="a draft"))
-        return Loaded(full, public_view(full))
+        return Loaded.of(full)
 
 
 @dataclass(frozen=True)
@@ -197,7 +224,7 @@ class View:
         assert self.library is not None
         older = self.library.store(old, self.sensitive)
         newer = self.library.store(new, self.sensitive)
-        return newer.memo.get_or_make(("compare", old), lambda: compare(older, newer))
+        return newer.memo.get_or_make(("compare", old, self.sensitive), lambda: compare(older, newer))
 
     def shown_changes(self, changed: tuple[str, ...]) -> list[str]:
         """The files a version changed that this reader may know of (the name of a sensitive dataset is

@@ -26,12 +26,13 @@ from flask import Blueprint, Flask, Response, abort, g, redirect, render_templat
 from data.diff import compare
 from data.files import MemoryFiles, overlay
 from data.loader import DataStore, load_source
+from data.marking import sensitive_datasets
 from data.published import NoSuchVersion
 from data.validation import DataError, Problem, format_report
 from data.versions import PublishConflict
 from publishing.uploads import MAX_UPLOAD_BYTES, Upload, read_upload
 from sections import links
-from web.auth import client_address, require
+from web.auth import client_address, may_see_sensitive, require
 from web.backend import Backend
 from web.security import allow_large_body
 
@@ -83,6 +84,27 @@ def _blueprint(svc: Backend, drawing_problems) -> Blueprint:
     def who() -> str:
         return g.user.username
 
+    def refuse_uncleared(store: DataStore | None = None) -> None:
+        """Publishing lays files over the current version and shows every figure of the draft, so an
+        analyst whose role may not see OFFICIAL-SENSITIVE figures may not publish where there are any
+        (in the current version, or in ``store``): a 403 that says so."""
+        user = g.get("user")
+        if user is None or may_see_sensitive(user):
+            return
+        holds = bool(svc.library.current_marks()) or (store is not None and bool(sensitive_datasets(store)))
+        if holds:
+            abort(
+                403,
+                "These figures include some marked OFFICIAL-SENSITIVE, which your role may not see, so you "
+                "cannot publish them. Ask an admin for a role that may (SPR_SENSITIVE_ROLES).",
+            )
+
+    @bp.before_request
+    def cleared_for_what_is_published():
+        if g.get("user") is not None and g.user.can("analyst"):
+            svc.library.current()  # up to date before asking which marks it has
+            refuse_uncleared()
+
     def current_info():
         current = svc.library.current()
         return current, svc.library.info(current)
@@ -109,6 +131,7 @@ def _blueprint(svc: Backend, drawing_problems) -> Blueprint:
         catalogue = svc.library.store(current, sensitive=True).catalogue
         got = read_upload(parts, catalogue)
         files, problems, store = check_upload(svc, got, drawing_problems)
+        refuse_uncleared(store)
         errors = [p for p in problems if p.severity == "error"]
         if errors or store is None:
             svc.accounts.record(
@@ -136,8 +159,9 @@ def _blueprint(svc: Backend, drawing_problems) -> Blueprint:
         if draft is None:
             abort(404, "There is no such draft.")
         current = svc.library.current()
-        base_store = svc.library.store(draft.base_version, sensitive=True) if draft.base_version else None
-        store = svc.library.draft_store(draft)
+        cleared = may_see_sensitive(g.user)
+        base_store = svc.library.store(draft.base_version, cleared) if draft.base_version else None
+        store = svc.library.draft_store(draft, cleared)
         comparison = compare(base_store, store) if base_store is not None else None
         page = render_template(
             "publishing/draft.html",
@@ -203,10 +227,13 @@ def _blueprint(svc: Backend, drawing_problems) -> Blueprint:
     def republish(number: int):
         if svc.library.info(number) is None:
             abort(404, f"There is no version {number}.")
+        refuse_uncleared(svc.library.store(number, sensitive=True))
         note = _note() or f"Version {number} published again."
-        current = svc.library.current()
+        base = (request.form.get("base") or "").strip()
+        if not base.isdigit():
+            abort(400, "The form did not say which version it was made over; open the version's page again.")
         try:
-            made = svc.versions.republish(number, who(), note, current)
+            made = svc.versions.republish(number, who(), note, int(base))
         except PublishConflict as err:
             abort(409, str(err))
         svc.library.refresh_now()
@@ -243,7 +270,8 @@ def _blueprint(svc: Backend, drawing_problems) -> Blueprint:
             files = {}
         if not files:
             abort(404, "There is no such version.")
-        body = version_workbook(files)
+        marked = sensitive_datasets(svc.library.store(number, sensitive=True))
+        body = version_workbook(files, marked)
         return Response(
             body,
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -253,16 +281,23 @@ def _blueprint(svc: Backend, drawing_problems) -> Blueprint:
     return bp
 
 
-def version_workbook(files: dict[str, bytes]) -> bytes:
+def version_workbook(files: dict[str, bytes], marked: frozenset[str] = frozenset()) -> bytes:
     """A version's files as one workbook, a sheet per file (the catalogues first), every cell text, so
-    it reads back exactly."""
+    it reads back exactly; the sheets of the datasets ``marked`` OFFICIAL-SENSITIVE carry the mark in
+    their header and footer."""
     from openpyxl import Workbook
+
+    from data.schema import OFFICIAL_SENSITIVE
 
     wb = Workbook()
     wb.remove(wb.active)
     order = sorted(files, key=lambda n: (n not in ("datasets.csv", "publications.csv"), n))
     for name in order:
         ws = wb.create_sheet(name.removesuffix(".csv"))
+        if name.removesuffix(".csv") in marked:
+            for part in (ws.oddHeader.center, ws.oddFooter.center, ws.evenHeader.center, ws.evenFooter.center):
+                part.text = OFFICIAL_SENSITIVE
+                part.font = "Arial,Bold"
         text = files[name].decode("utf-8-sig")
         for row in csv.reader(io.StringIO(text)):
             ws.append(row)

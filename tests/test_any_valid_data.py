@@ -5,7 +5,7 @@ A new paper brings rows the 2021 data never had. These tests make plausible one-
 every dataset, and for each edit the validator accepts, draw every page, slide and export of the
 sections that read that dataset: no page may fall back to its error message, no chart to its plain
 "could not be drawn", no export may fail. Then: a section that cannot be drawn degrades to its message,
-and data that does not draw is refused on reload with the last good data kept.
+and data that does not draw is refused when published, with the last good data kept.
 """
 
 from __future__ import annotations

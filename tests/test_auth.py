@@ -236,3 +236,51 @@ def test_the_signing_in_proxy_is_trusted_only_from_its_own_address(dash_app, set
     assert viewer.status_code == 403  # a group that maps to no role: a viewer
     admin = proxy.get("/admin/users", headers={"X-Forwarded-User": "lee", "X-Forwarded-Groups": "spr-admins"})
     assert admin.status_code == 200
+
+
+def test_signing_out_ends_a_copied_session_cookie_too(dash_app):
+    client, name = signed_in(dash_app, "viewer")
+    copy = new_client(dash_app)
+    copy.set_cookie(auth.SESSION_COOKIE, client.get_cookie(auth.SESSION_COOKIE).value)
+    assert f"Sign out {name}" in copy.get("/_dash-layout").get_data(as_text=True)
+    client.post("/sign-out", data={"csrf_token": csrf_token(client, "/sign-in")})
+    assert f"Sign out {name}" not in copy.get("/_dash-layout").get_data(as_text=True)
+
+
+def test_the_proxy_never_takes_over_a_local_account_nor_signs_in_a_disabled_user(dash_app, settings):
+    settings(proxy_auth_from=frozenset({"10.99.0.1"}), proxy_roles=(("spr-analysts", "analyst"),))
+    accounts = backend(dash_app).accounts
+    local_admin = make_user(dash_app, "admin")
+    proxy = new_client(dash_app, address="10.99.0.1")
+    taken = proxy.get("/admin/users", headers={"X-Forwarded-User": local_admin, "X-Forwarded-Groups": "staff"})
+    assert taken.status_code == 302  # not signed in as the local admin ...
+    assert accounts.get(local_admin).role == "admin"  # ... and the admin's role is as it was
+    headers = {"X-Forwarded-User": "kim.lee", "X-Forwarded-Groups": "spr-analysts"}
+    assert proxy.get("/publish", headers=headers).status_code == 200
+    accounts.set_disabled("kim.lee", True, "test")
+    assert proxy.get("/publish", headers=headers).status_code == 302  # disabled: not signed in
+
+
+def test_behind_the_proxy_each_reader_is_counted_by_their_own_address(dash_app, settings):
+    settings(proxy_auth_from=frozenset({"10.99.0.1"}))
+    proxy = new_client(dash_app, address="10.99.0.1")
+    with dash_app.server.test_request_context(
+        "/sign-in", environ_base={"REMOTE_ADDR": "10.99.0.1"}, headers={"X-Forwarded-For": "1.2.3.4, 192.0.2.7"}
+    ):
+        assert auth.client_address() == "192.0.2.7"  # the last address the trusted proxy added
+    with dash_app.server.test_request_context(
+        "/sign-in", environ_base={"REMOTE_ADDR": "10.99.0.2"}, headers={"X-Forwarded-For": "192.0.2.7"}
+    ):
+        assert auth.client_address() == "10.99.0.2"  # anyone else's header is not believed
+    for n in range(10):  # one reader's failures behind the proxy ...
+        proxy.post(
+            "/sign-in",
+            data={"username": f"nobody-{n}", "password": "x", "csrf_token": csrf_token(proxy)},
+            headers={"X-Forwarded-For": "192.0.2.50"},
+        )
+    other = proxy.post(
+        "/sign-in",
+        data={"username": "somebody-else", "password": "x", "csrf_token": csrf_token(proxy)},
+        headers={"X-Forwarded-For": "192.0.2.51"},
+    )
+    assert other.status_code == 401  # ... do not stop another reader (401: a wrong password, not 429)

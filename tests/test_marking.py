@@ -163,7 +163,7 @@ def test_every_page_drawn_by_the_router(anon, sensitive_version):
     no_canary(words(compare), "the comparison of versions")
     shown = words(compare)
     assert "No figures changed" in shown  # the sensitive change is not there for the public ...
-    assert "figures of the older version are not shown here" in shown  # ... only that some are withheld
+    assert "The figures of 1 dataset are not compared here" in shown  # ... only that some are withheld
     assert SENSITIVE not in shown
     gone = words(page(anon, "/data/county_lines"))
     assert "Dataset not found" in gone
@@ -312,3 +312,76 @@ def test_every_export_of_sensitive_figures_carries_the_mark(dash_app, cleared):
     finally:
         unbind_store(token)
     assert texts.count("<b>OFFICIAL-SENSITIVE</b>") == 2
+
+
+# Found in review: marks given later, drafts, the publishing pages, the drawing check -----------------
+
+
+def test_a_mark_given_later_protects_the_versions_published_before_it(dash_app, anon, cleared, sensitive_version):
+    _, base = sensitive_version  # `base`: county lines figures published as OFFICIAL, marked since
+    assert anon.get(f"/api/v1/datasets/{SENSITIVE}.json?version={base}").status_code == 404
+    listed = anon.get(f"/api/v1/datasets?version={base}").get_json()
+    assert SENSITIVE not in [d["name"] for d in listed["datasets"]]
+    old_page = words(page(anon, "/county-lines", f"?version={base}"))
+    assert "marked OFFICIAL-SENSITIVE" in old_page and "handling-mark-top" not in old_page
+    assert "handling-mark-top" in words(page(cleared, "/county-lines", f"?version={base}"))
+
+
+def test_the_drawing_check_answers_only_its_own_requests(dash_app, sensitive_version):
+    import threading
+
+    from web.view import forced_store
+
+    number, _ = sensitive_version
+    full = backend(dash_app).library.store(number, sensitive=True)
+    seen: dict[str, str] = {}
+    with dash_app.server.app_context(), forced_store(full):
+        other = threading.Thread(target=lambda: seen.update(text=words(page(new_client(dash_app), "/county-lines"))))
+        other.start()
+        other.join()
+    no_canary(seen["text"], "a request answered while the server checked a drawing")
+
+
+def test_an_analyst_not_cleared_for_sensitive_figures_cannot_publish_over_them(
+    dash_app, sensitive_version, monkeypatch
+):
+    number, _ = sensitive_version
+    svc = backend(dash_app)
+    made = svc.versions.save_draft(svc.versions.files(number), number, "test", "a cleared analyst's upload")
+    monkeypatch.setattr(svc, "settings", dataclasses.replace(svc.settings, sensitive_roles=frozenset({"admin"})))
+    analyst, _ = signed_in(dash_app, "analyst")
+    for path in ("/publish", f"/publish/drafts/{made.id}", "/publish/workbook.xlsx?confirm=yes"):
+        res = analyst.get(path)
+        assert res.status_code == 403, path
+        no_canary(words(res), path)
+    no_canary(words(page(analyst, "/county-lines", f"?draft={made.id}")), "a draft an uncleared analyst opens")
+    assert analyst.get(f"/api/v1/datasets/{SENSITIVE}.json?draft={made.id}").status_code == 404
+
+
+def test_the_workbook_of_a_version_is_marked_and_confirmed_and_csvw_is_not_held_back(dash_app, sensitive_version):
+    analyst, _ = signed_in(dash_app, "analyst")
+    ask = analyst.get("/publish/workbook.xlsx", headers={"Accept": "text/html"})
+    assert "Confirm the download" in ask.get_data(as_text=True)
+    wb = load_workbook(io.BytesIO(analyst.get("/publish/workbook.xlsx?confirm=yes").data))
+    assert wb[SENSITIVE].oddHeader.center.text == "OFFICIAL-SENSITIVE"
+    assert wb[SENSITIVE].oddFooter.center.text == "OFFICIAL-SENSITIVE"
+    assert wb["operation_venetic"].oddHeader.center.text in (None, "")  # OFFICIAL sheets carry no mark
+    assert analyst.get(f"/api/v1/datasets/{SENSITIVE}.csv-metadata.json").status_code == 200
+
+
+def test_comparing_versions_is_kept_apart_for_each_kind_of_reader(dash_app, cleared, anon, sensitive_version):
+    """Last in this module: it publishes a version without the mark, then the marked one again."""
+    number, base = sensitive_version
+    svc = backend(dash_app)
+    marked = svc.versions.files(number)
+    unmarked = svc.versions.publish(svc.versions.files(base), "test", "the mark taken off", number).number
+    svc.library.refresh_now()
+    try:
+        url = f"/api/v1/changes?from={number}&to={unmarked}"
+        seen = cleared.get(url).get_json()  # the cleared reader asks first ...
+        assert CANARY_VALUE in json.dumps([c for c in seen["changes"] if c["dataset"] == SENSITIVE])
+        no_canary(words(anon.get(url)), "the changes between versions")  # ... and nobody else gets their answer
+        no_canary(words(anon.get(f"/versions/compare?from={number}&to={unmarked}")), "the revision log")
+    finally:
+        svc.versions.publish(marked, "test", "marked again", svc.versions.latest())
+        svc.library.refresh_now()

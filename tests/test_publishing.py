@@ -319,7 +319,10 @@ def test_rolling_back_publishes_an_earlier_version_again(dash_app, analyst, rest
     analyst.post(f"{url}/publish", data={"csrf_token": csrf_token(analyst, url), "note": "a mistake"})
     assert svc.versions.latest() == base + 1
     page = f"/publish/versions/{base}"
-    done = analyst.post(f"{page}/republish", data={"csrf_token": csrf_token(analyst, page), "note": "undo the mistake"})
+    form = {"csrf_token": csrf_token(analyst, page), "note": "undo the mistake"}
+    stale = analyst.post(f"{page}/republish", data={**form, "base": str(base)})  # a form from before the mistake
+    assert stale.status_code == 409 and svc.versions.latest() == base + 1  # it would undo a newer version unseen
+    done = analyst.post(f"{page}/republish", data={**form, "base": str(base + 1)})
     assert done.status_code == 303 and svc.versions.latest() == base + 2
     assert svc.versions.files(base + 2) == svc.versions.files(base)
     assert svc.versions.get(base + 2).republished_from == base

@@ -75,12 +75,14 @@ def publish(args) -> int:
 
     configure_logging("WARNING")
     folder = Path(args.directory)
+    dash_app = app.create_app(warm=False)
+    with dash_app.server.app_context():
+        base = backend().versions.latest()  # before the checks: a publish meanwhile is a conflict, not undone
     try:
         store = load_store(folder)
     except DataError as err:
         print(f"Data in {folder} is NOT valid; nothing was published.\n{err.report()}", file=sys.stderr)
         return 1
-    dash_app = app.create_app(warm=False)
     with dash_app.server.app_context():
         svc = backend()
         problems = app.drawing_problems_everywhere(dash_app, store)
@@ -91,7 +93,6 @@ def publish(args) -> int:
             return 1
         from data.files import FolderFiles
 
-        base = svc.versions.latest()
         try:
             version = svc.versions.publish(FolderFiles(folder).read_all(), args.by, args.note, base)
         except PublishConflict as err:

@@ -141,6 +141,10 @@ class Accounts:
         self._change(username, {"disabled": disabled}, end_sessions=True)
         self.record(by, "user-disabled" if disabled else "user-enabled", username, address)
 
+    def end_sessions(self, username: str) -> None:
+        """Sign ``username`` out everywhere: every session cookie made before now stops working."""
+        self._change(username, {}, end_sessions=True)
+
     def admins(self) -> int:
         with self.engine.connect() as c:
             return c.execute(
@@ -193,6 +197,9 @@ class Accounts:
         database so that the audit log and sessions name them)."""
         username = check_username(username)
         existing = self.get(username)
+        if existing is not None and self._hash(username) is not None:
+            # A local account (with a password) is never taken over, nor its role changed, by the proxy.
+            raise ValueError(f"{username} is a local account")
         if existing is None:
             try:
                 with self.engine.begin() as c:

@@ -62,8 +62,22 @@ class _Sessions(SecureCookieSessionInterface):
         return request.is_secure
 
 
-def client_address(req: Request | None = None) -> str:
+def peer_address(req: Request | None = None) -> str:
+    """The address the connection came from."""
     return (req or request).remote_addr or ""
+
+
+def client_address(req: Request | None = None) -> str:
+    """The reader's address: the connection's, or, when it comes from the signing-in proxy
+    (``SPR_PROXY_AUTH_FROM``), the address that proxy added last to ``X-Forwarded-For`` (so that
+    sign-in limits count each reader, not the proxy)."""
+    req = req or request
+    peer = peer_address(req)
+    if peer and peer in backend().settings.proxy_auth_from:
+        forwarded = [a.strip() for a in req.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
+        if forwarded:
+            return forwarded[-1][:64]
+    return peer
 
 
 def install(server: Flask, svc: Backend) -> Limiter:
@@ -84,7 +98,8 @@ def install(server: Flask, svc: Backend) -> Limiter:
     @server.before_request
     def who_is_asking():
         settings = svc.settings  # read each time: a test (or an operator's reload) may change it
-        g.user = _proxy_user(settings, svc) or _session_user(settings, svc)
+        user = _proxy_user(settings, svc) or _session_user(settings, svc)
+        g.user = user if user is not None and not user.disabled else None
         if request.path in LARGE_BODIES and g.user is not None and g.user.can("analyst"):
             request.max_content_length = LARGE_BODIES[request.path]
         changes_state = request.method not in ("GET", "HEAD", "OPTIONS") and request.path not in CSRF_EXEMPT
@@ -148,17 +163,15 @@ def _proxy_user(settings: Settings, svc: Backend) -> User | None:
     name = request.headers.get(settings.proxy_user_header, "").strip()
     if not name:
         return None
-    if client_address() not in settings.proxy_auth_from:
-        log.warning(
-            "Ignored %s from %s, which is not the signing-in proxy", settings.proxy_user_header, client_address()
-        )
+    if peer_address() not in settings.proxy_auth_from:
+        log.warning("Ignored %s from %s, which is not the signing-in proxy", settings.proxy_user_header, peer_address())
         return None
     groups = {gr.strip() for gr in request.headers.get(settings.proxy_groups_header, "").split(",") if gr.strip()}
     role = max((r for gr, r in settings.proxy_roles if gr in groups), key=RANK.get, default="viewer")
     try:
         return svc.accounts.proxy_user(name, role)
-    except ValueError:
-        log.warning("Ignored the proxy's user name %r: not a valid user name", name[:100])
+    except ValueError as err:
+        log.warning("Ignored the proxy's user name %r: %s", name[:100], err)
         return None
 
 
@@ -253,6 +266,8 @@ def _blueprint(svc: Backend, limiter: Limiter) -> Blueprint:
     def sign_out():
         user = g.get("user")
         if user is not None:
+            if not user.from_proxy:
+                svc.accounts.end_sessions(user.username)  # a copy of the cookie stops working too
             svc.accounts.record(user.username, "sign-out", "", client_address())
         session.clear()
         return redirect("/", code=303)

@@ -30,7 +30,12 @@ def downloaded_datasets() -> list[str] | None:
         sections = SECTIONS if scope == ALL_SECTIONS else [BY_SLUG[scope]] if scope in BY_SLUG else []
         return [d for s in sections for d in s.datasets]
     if request.path.startswith("/api/v1/datasets/") and len(parts) == 4 and parts[3].endswith((".csv", ".json")):
-        return [parts[3].split(".", 1)[0]]  # its figures (not its CSVW description, .csv-metadata.json)
+        if parts[3].endswith("-metadata.json"):
+            return None  # its CSVW description, not its figures: CSVW readers fetch it unasked
+        return [parts[3].split(".", 1)[0]]
+    if request.path == "/publish/workbook.xlsx":
+        view = g.get("view")
+        return list(view.store.catalogue) if view is not None else None
     return None
 
 

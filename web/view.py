@@ -14,6 +14,7 @@ A version that does not exist gets a plain 404; a draft for anyone but an analys
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import json
 import logging
 from collections.abc import Iterator
@@ -36,18 +37,20 @@ STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/", "/_favico
 PAGES_LOCATION = "_pages_location"
 CALLBACK = "/_dash-update-component"
 #: The store that draws every page, slide and export before data is served (``draw_check``): set by
-#: the server itself, never by a request.
-_forced: list[DataStore] = []
+#: the server itself, never by a request, and only for the requests it makes itself (a context
+#: variable: a request answered meanwhile on another thread never sees it).
+_forced: contextvars.ContextVar[DataStore | None] = contextvars.ContextVar("spr_forced_store", default=None)
 
 
 @contextlib.contextmanager
 def forced_store(store: DataStore) -> Iterator[DataStore]:
-    """Answer every request from ``store`` while the block runs (the server's own drawing check)."""
-    _forced.append(store)
+    """Answer the requests made in this context from ``store`` while the block runs (the server's own
+    drawing check, through a test client in the same thread)."""
+    token = _forced.set(store)
     try:
         yield store
     finally:
-        _forced.pop()
+        _forced.reset(token)
 
 
 def _callback_items() -> list[dict]:
@@ -99,13 +102,14 @@ def resolve(svc: Backend) -> View:
     def view(store: DataStore, pinned: int | None = None, draft=None, cleared: bool = sensitive) -> View:
         return View(store, current, pinned, draft, cleared, library, path, search)
 
-    if _forced:
-        return view(_forced[-1], cleared=True)
+    forced = _forced.get()
+    if forced is not None:
+        return view(forced, cleared=True)
     if links.DRAFT in pin:
         draft = svc.versions.draft(pin[links.DRAFT]) if user is not None and user.can("analyst") else None
         if draft is None:
             abort(404, "There is no such draft, or you are not signed in as an analyst.")
-        return view(_load(lambda: library.draft_store(draft)), draft=draft, cleared=True)
+        return view(_load(lambda: library.draft_store(draft, sensitive)), draft=draft)
     if links.VERSION in pin:
         text = pin[links.VERSION]
         if not text.isascii() or not text.isdigit() or len(text) > 9 or int(text) < 1:
