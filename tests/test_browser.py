@@ -293,7 +293,7 @@ def test_a_whole_task_by_keyboard_only(page, base_url):
 
     page.goto(base_url + "/organised-crime")
     page.wait_for_selector("#rocu-justice-graph .js-plotly-plot .main-svg")
-    tab_to("#rocu-justice a[href$='.csv']")
+    tab_to("#rocu-justice a[href*='.csv']")
     with page.expect_download() as info:
         page.keyboard.press("Enter")
     assert info.value.suggested_filename == "rocu-justice.csv"
