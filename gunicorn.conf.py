@@ -4,7 +4,7 @@ Bind address, port and worker count come from the SPR_* settings (settings.py).
 
 New figures need no restart or signal: they are published (the Publish page, or ``python -m web
 publish``) into the database, and every worker of every server serves the new version within 2 s
-(each asks the database for the current version at most once a second).
+(each asks the database for the current version at most four times a second).
 """
 
 import multiprocessing

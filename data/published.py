@@ -27,6 +27,10 @@ from data.versions import Draft, Presentation, Version, Versions
 
 log = logging.getLogger(__name__)
 
+#: How often a process asks the database whether a newer version was published: a cheap query (the
+#: latest number), and with loading the new version (under a second) well within the 2 seconds allowed.
+POLL_SECONDS = 0.25
+
 
 @dataclass(frozen=True)
 class Loaded:
@@ -53,7 +57,7 @@ class Library:
     def __init__(
         self,
         versions: Versions,
-        poll_seconds: float = 1.0,
+        poll_seconds: float = POLL_SECONDS,
         keep: int = 6,
         clock: Callable[[], float] = time.monotonic,
     ):

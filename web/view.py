@@ -6,7 +6,7 @@ any cache, for every request but static files. The version is, in order:
 1. for a Dash callback, the version the page was drawn from (``PAGE_VERSION_ID``, a store in the
    page), so a page and everything it asks for afterwards come from one version;
 2. the address's ``?version=N`` (a pinned view) or, for analysts only, ``?draft=<id>``;
-3. otherwise the current version (``Library.current``, which asks the database at most once a second).
+3. otherwise the current version (``Library.current``, which asks the database at most four times a second).
 
 A version that does not exist gets a plain 404; a draft for anyone but an analyst gets the same 404.
 """
