@@ -23,6 +23,7 @@ from data.files import MemoryFiles
 from data.loader import DataStore, load_source
 from data.marking import public_view, sensitive_datasets, with_marks
 from data.schema import CONTROL_FILES
+from data.snapshots import Snapshots
 from data.versions import Draft, Presentation, Version, Versions
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,11 @@ class Library:
         poll_seconds: float = POLL_SECONDS,
         keep: int = 6,
         clock: Callable[[], float] = time.monotonic,
+        snapshots: Snapshots | None = None,
     ):
         self.versions = versions
+        #: Where versions, once loaded, are kept for the other workers of this server (None: not kept).
+        self.snapshots = snapshots
         self.poll_seconds = poll_seconds
         self.keep = keep
         self._clock = clock
@@ -185,7 +189,11 @@ class Library:
         if not files:
             raise NoSuchVersion(f"there is no version {number}")
         started = time.perf_counter()
-        full = load_source(MemoryFiles(files, label=f"version {number}"), version=number)
+
+        def read() -> DataStore:
+            return load_source(MemoryFiles(files, label=f"version {number}"), version=number)
+
+        full = self.snapshots.load(number, read) if self.snapshots is not None else read()
         log.info("Loaded version %d in %.2f s", number, time.perf_counter() - started)
         return Loaded.of(full)
 

@@ -13,11 +13,14 @@ from sqlalchemy.exc import IntegrityError
 
 from data.database import engine_for, migrate, secrets
 from data.published import Library
+from data.snapshots import Snapshots
 from data.versions import Versions
 from settings import Settings
 from web.accounts import Accounts
 
 EXTENSION = "spr"
+#: The folder in SPR_STATE_DIR where loaded versions are kept for the other workers (``data.snapshots``).
+SNAPSHOTS = "loaded-versions"
 
 
 @dataclass
@@ -37,7 +40,8 @@ class Backend:
         if migrate_first:
             migrate(engine)
         versions = Versions(engine)
-        return cls(settings, engine, versions, Library(versions), Accounts(engine))
+        library = Library(versions, snapshots=Snapshots(settings.state_dir / SNAPSHOTS))
+        return cls(settings, engine, versions, library, Accounts(engine))
 
     def secret(self, name: str, make) -> str:
         """A secret kept in the database (the same for every server), made by ``make()`` the first time."""
