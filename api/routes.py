@@ -165,6 +165,10 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
                 "datasets_added": list(found.datasets_added),
                 "datasets_removed": list(found.datasets_removed),
                 "publications_added": list(found.publications_added),
+                "markings_changed": [
+                    {"dataset": name, "old": old_mark, "new": new_mark}
+                    for name, old_mark, new_mark in found.markings_changed
+                ],
                 "withheld": found.withheld,
                 "changes": [c.as_dict() for c in found.changes],
             }

@@ -19,6 +19,7 @@ from components.tiles import tile_row
 from components.view_notice import PAGE_VERSION_ID, download_props
 from data.formatting import sources_of
 from data.loader import get_store
+from data.marking import datasets_of
 from data.queries import Filters
 from figures.chart import Chart
 from sections import BY_PATH, BY_SLUG, links, section_charts
@@ -63,7 +64,7 @@ def downloads(chart: Chart, section: str, filters: Filters) -> html.Div:
     """Links to the chart as images and its figures as data, under the current filters."""
     items: list = []
     owner = BY_SLUG.get(section)
-    how = download_props(owner.datasets if owner is not None else set(chart.rows.get("dataset", [])))
+    how = download_props(datasets_of(chart.rows, owner.datasets if owner is not None else ()))
     for fmt, label in DOWNLOADS:
         if items:
             items.append(" · ")

@@ -77,6 +77,8 @@ class Comparison:
     publications_added: tuple[str, ...] = ()
     publications_removed: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
+    #: Datasets whose handling mark changed, as (name, old mark, new mark), among those the reader sees.
+    markings_changed: tuple[tuple[str, str, str], ...] = ()
     #: How many datasets are left out of the comparison for this reader (marked OFFICIAL-SENSITIVE in
     #: either version, or now).
     withheld: int = 0
@@ -93,7 +95,20 @@ class Comparison:
 
     @property
     def empty(self) -> bool:
-        return not (self.changes or self.datasets_added or self.datasets_removed or self.publications_added)
+        return not (
+            self.changes
+            or self.datasets_added
+            or self.datasets_removed
+            or self.publications_added
+            or self.markings_changed
+        )
+
+    def markings_text(self) -> str:
+        """'Handling marks changed: county_lines from OFFICIAL to OFFICIAL-SENSITIVE.' or ''."""
+        if not self.markings_changed:
+            return ""
+        parts = [f"{name} from {old} to {new}" for name, old, new in self.markings_changed]
+        return f"Handling marks changed: {'; '.join(parts)}."
 
     def summary(self) -> str:
         """'3 figures added, 1 removed, 2 changed' (or 'No figures changed')."""
@@ -185,5 +200,10 @@ def compare(old: DataStore, new: DataStore) -> Comparison:
         publications_added=tuple(sorted(set(new.publications) - set(old.publications))),
         publications_removed=tuple(sorted(set(old.publications) - set(new.publications))),
         counts=counts,
+        markings_changed=tuple(
+            (name, old.catalogue[name].marking, new.catalogue[name].marking)
+            for name in sorted(set(old.catalogue) & set(new.catalogue))
+            if old.catalogue[name].marking != new.catalogue[name].marking
+        ),
         withheld=withheld,
     )

@@ -27,6 +27,14 @@ def marking_of(store: DataStore, datasets: object = None) -> str:
     return schema.OFFICIAL_SENSITIVE if any(n in sensitive for n in names) else schema.OFFICIAL
 
 
+def datasets_of(rows: pd.DataFrame | None, fallback) -> list[str]:
+    """The datasets figures ``rows`` come from (their ``dataset`` column), or ``fallback`` (names) when
+    the rows do not say."""
+    if rows is not None and not rows.empty and "dataset" in rows:
+        return sorted(set(rows["dataset"].astype(str)))
+    return list(fallback)
+
+
 def rows_marking(rows: pd.DataFrame) -> str:
     """The highest mark of the datasets these rows come from (rows carry their ``dataset``)."""
     from data.loader import get_store

@@ -144,6 +144,11 @@ class Library:
             loaded = self._marked(key, loaded)
         return loaded.view(sensitive)
 
+    def as_published(self, number: int) -> DataStore:
+        """Version ``number``'s data with every figure and the marks it was published with (for readers
+        who may see everything)."""
+        return self._get(f"v{number}", lambda: self._load_version(number)).full
+
     def draft_store(self, draft: Draft, sensitive: bool) -> DataStore:
         """A draft's data (only analysts see drafts): everything, or (``sensitive`` False) without what
         the draft or the current version marks OFFICIAL-SENSITIVE."""
@@ -234,8 +239,10 @@ class View:
         """What changed from version ``old`` to ``new``, as this reader may see them (kept with the newer
         version's data)."""
         assert self.library is not None
-        older = self.library.store(old, self.sensitive)
-        newer = self.library.store(new, self.sensitive)
+        if self.sensitive:  # everything, with the marks each version had (a change of mark is a change)
+            older, newer = self.library.as_published(old), self.library.as_published(new)
+        else:
+            older, newer = self.library.store(old, False), self.library.store(new, False)
         return newer.memo.get_or_make(("compare", old, self.sensitive), lambda: compare(older, newer))
 
     def shown_changes(self, changed: tuple[str, ...]) -> list[str]:

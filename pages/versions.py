@@ -209,6 +209,8 @@ def compare_layout(**query: str) -> html.Div:
         extra.append(f"Datasets no longer in it: {', '.join(found.datasets_removed)}.")
     if found.publications_added:
         extra.append(f"New publications: {', '.join(found.publications_added)}.")
+    if found.markings_changed:
+        extra.append(found.markings_text())
     if found.withheld:
         extra.append(found.withheld_text())
     api = f"{links.API}/changes?from={old}&to={new}"

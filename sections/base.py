@@ -7,6 +7,7 @@ by can never drift apart.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -67,6 +68,8 @@ def _build(section: Section, store: DataStore, filters: Filters) -> list[Chart]:
         log.exception("Section %s could not be built under %s", section.slug, filters)
         rows = page_rows(store, section.datasets)
         return [failed_chart(f"{section.slug}-all", section.title, rows, rows)]
+    if store.withheld & set(section.datasets):
+        charts = [_say_if_withheld(c) for c in charts]
     differing = [r for r in store_checks(store) if r.verdict.kind == "differs"]
     for chart in charts:
         for result in differing:
@@ -76,6 +79,19 @@ def _build(section: Section, store: DataStore, filters: Filters) -> list[Chart]:
                 )
                 chart.caveats.append(f"{CHECK_CAVEAT} ({where}): {result.verdict.caveat}")
     return charts
+
+
+WITHHELD_MESSAGE = (
+    "These figures are marked OFFICIAL-SENSITIVE: they are shown only to signed-in users allowed to see them."
+)
+
+
+def _say_if_withheld(chart: Chart) -> Chart:
+    """On a section some of whose datasets this reader may not see, a chart left with nothing to show
+    before any filter (its figures are all withheld) says so, not that there are no figures."""
+    if chart.is_empty and not chart.failed and (chart.pool is None or chart.pool.empty):
+        return dataclasses.replace(chart, empty_message=WITHHELD_MESSAGE)
+    return chart
 
 
 def page_rows(store: DataStore, datasets: Sequence[str]) -> pd.DataFrame:

@@ -369,6 +369,34 @@ def test_the_workbook_of_a_version_is_marked_and_confirmed_and_csvw_is_not_held_
     assert analyst.get(f"/api/v1/datasets/{SENSITIVE}.csv-metadata.json").status_code == 200
 
 
+def test_a_chart_whose_figures_are_withheld_says_so(anon, sensitive_version):
+    from sections.base import WITHHELD_MESSAGE
+
+    text = words(page(anon, "/county-lines"))
+    assert text.count(WITHHELD_MESSAGE) == 2  # the two charts of the sensitive dataset ...
+    assert "There are no figures for this chart" not in text  # ... do not read as empty
+    assert WITHHELD_MESSAGE in words(page(anon, "/"))  # nor does the overview's county lines headline
+
+
+def test_an_official_chart_on_a_page_with_sensitive_ones_downloads_at_once(cleared):
+    official = cleared.get("/export/chart/county-lines/cl-context-wm.csv", headers={"Accept": "text/html"})
+    assert official.status_code == 200 and official.mimetype == "text/csv"
+    assert official.get_data(as_text=True).splitlines()[0] == "# Handling: OFFICIAL"
+    assert cleared.get("/export/chart/county-lines/cl-funding.csv", headers={"Accept": "text/csv"}).status_code == 428
+
+
+def test_a_change_of_handling_mark_is_a_change_between_versions(cleared, anon, sensitive_version):
+    number, base = sensitive_version
+    url = f"/api/v1/changes?from={base}&to={number}"
+    seen = cleared.get(url).get_json()
+    assert seen["markings_changed"] == [{"dataset": SENSITIVE, "old": "OFFICIAL", "new": "OFFICIAL-SENSITIVE"}]
+    assert "Handling marks changed: county_lines from OFFICIAL to OFFICIAL-SENSITIVE" in words(
+        page(cleared, "/versions/compare", f"?from={base}&to={number}")
+    )
+    public = anon.get(url).get_json()
+    assert public["markings_changed"] == [] and public["withheld"] == 1  # the public learn no name
+
+
 def test_comparing_versions_is_kept_apart_for_each_kind_of_reader(dash_app, cleared, anon, sensitive_version):
     """Last in this module: it publishes a version without the mark, then the marked one again."""
     number, base = sensitive_version

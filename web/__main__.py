@@ -32,8 +32,15 @@ def _backend():
 def _password(args) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Password (at least 12 characters): ")
-    if getpass.getpass("The same password again: ") != first:
+    try:
+        first = getpass.getpass("Password (at least 12 characters): ")
+        again = getpass.getpass("The same password again: ")
+    except (EOFError, OSError):  # no terminal to ask at (a script, a pipe)
+        raise SystemExit(
+            "There is no terminal to ask for the password; nothing was changed. Give it on standard input "
+            "instead: add --password-stdin, for example: printf '%s\\n' \"$PASSWORD\" | ... --password-stdin"
+        ) from None
+    if again != first:
         raise SystemExit("The two passwords differ; nothing was changed.")
     return first
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from flask import Flask, g, jsonify, render_template, request
 
 from data import schema
-from data.marking import marking_of
-from sections import BY_SLUG, SECTIONS
+from data.marking import datasets_of, marking_of
+from data.queries import Filters
+from sections import BY_SLUG, SECTIONS, section_charts
 from sections.links import ALL_SECTIONS
 
 CONFIRM = "confirm"
@@ -22,9 +23,15 @@ CONFIRMED = "yes"
 def downloaded_datasets() -> list[str] | None:
     """The datasets the request downloads figures from (None: it is not a download)."""
     parts = request.path.strip("/").split("/")
-    if request.path.startswith("/export/chart/") and len(parts) >= 3:
+    if request.path.startswith("/export/chart/") and len(parts) == 4:
         section = BY_SLUG.get(parts[2])
-        return list(section.datasets) if section is not None else None
+        view = g.get("view")
+        if section is None or view is None:
+            return None
+        key = parts[3].rpartition(".")[0]
+        charts = [c for c in section_charts(section, view.store, Filters.from_query(request.args)) if c.key == key]
+        # The chart's own figures decide (an OFFICIAL chart on a page with sensitive ones downloads at once).
+        return datasets_of(charts[0].rows, section.datasets) if charts else None
     if request.path.startswith("/export/pack."):
         scope = request.args.get("section", ALL_SECTIONS)
         sections = SECTIONS if scope == ALL_SECTIONS else [BY_SLUG[scope]] if scope in BY_SLUG else []
