@@ -167,7 +167,7 @@ def run() -> list[str]:
     finally:
         stop(proc)
     port = free_port()
-    proc = start_gunicorn(["-c", "gunicorn.conf.py", "bench.floor_wsgi:server"], port, env)
+    proc = start_gunicorn(["-c", "gunicorn.conf.py", "bench.floor_app:server"], port, env)
     try:
         time.sleep(3)
         drive(port, "/floor", [b"{}"], 5)
