@@ -28,3 +28,6 @@ accesslog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = _settings.log_level.lower()
+# gunicorn's control socket (for gunicornc) is one path per user, shared by every gunicorn on the
+# machine, so one server stopping removes another's; nothing here uses it.
+control_socket_disable = True

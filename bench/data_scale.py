@@ -123,6 +123,7 @@ def child_app(states: list[dict[str, str]]) -> dict[str, object]:
     startup_s = time.perf_counter() - start
     after_startup = _memory_mb()
 
+    from data.loader import get_store
     from data.queries import Filters
     from web.page_cache import router_request
 
@@ -137,7 +138,7 @@ def child_app(states: list[dict[str, str]]) -> dict[str, object]:
         if res.status_code != 200 or ERROR_TEXT in res.data:
             raise RuntimeError(f"{path} with {state} answered {res.status_code}: {res.data[:300]!r}")
     return {
-        "rows": len(app.get_store().frame),
+        "rows": len(get_store().frame),
         "startup_s": startup_s,
         "after_startup": after_startup,
         "callback": _percentiles([t for ts in times.values() for t in ts]),
@@ -148,15 +149,19 @@ def child_app(states: list[dict[str, str]]) -> dict[str, object]:
 
 def _child(kind: str, folder: Path, states: list[dict[str, str]]) -> dict[str, object]:
     """Run ``child_<kind>`` in a fresh interpreter; its last line of output is the JSON result."""
-    env = {**os.environ, "SPR_DATA_DIR": str(folder), "SPR_LOG_LEVEL": "WARNING"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.data_scale", "--child", kind, str(folder), json.dumps(states)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT_S,
-    )
+    state = tempfile.mkdtemp(prefix="spr-scale-state-")  # a database of its own: the folder becomes version 1
+    env = {**os.environ, "SPR_DATA_DIR": str(folder), "SPR_LOG_LEVEL": "WARNING", "SPR_STATE_DIR": state}
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.data_scale", "--child", kind, str(folder), json.dumps(states)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT_S,
+        )
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
     if proc.returncode != 0:
         raise RuntimeError(f"{kind} child failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])

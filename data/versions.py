@@ -150,13 +150,7 @@ class Versions:
 
     def files(self, number: int) -> dict[str, bytes]:
         """The files of a version, by name (empty for a version that does not exist)."""
-        query = (
-            select(version_files.c.name, blobs.c.content)
-            .join(blobs, blobs.c.sha256 == version_files.c.sha256)
-            .where(version_files.c.version == number)
-        )
-        with self.engine.connect() as c:
-            return {name: bytes(content) for name, content in c.execute(query)}
+        return self._contents(version_files, version_files.c.version == number)
 
     def presented(self) -> list[Presentation]:
         """Every presentation, latest meeting first."""
@@ -276,11 +270,12 @@ class Versions:
         )
 
     def draft_files(self, draft_id: str) -> dict[str, bytes]:
-        query = (
-            select(draft_files.c.name, blobs.c.content)
-            .join(blobs, blobs.c.sha256 == draft_files.c.sha256)
-            .where(draft_files.c.draft == draft_id)
-        )
+        """The files of a draft, by name (empty for a draft that does not exist)."""
+        return self._contents(draft_files, draft_files.c.draft == draft_id)
+
+    def _contents(self, listing, where) -> dict[str, bytes]:
+        """Name → content of the files ``listing`` (version_files or draft_files) holds ``where``."""
+        query = select(listing.c.name, blobs.c.content).join(blobs, blobs.c.sha256 == listing.c.sha256).where(where)
         with self.engine.connect() as c:
             return {name: bytes(content) for name, content in c.execute(query)}
 

@@ -64,6 +64,19 @@ class AuditEntry:
     address: str
 
 
+def _new_user(username: str, role: str, password_hash: str | None) -> dict:
+    """A row of the users table for a new user (``password_hash`` None: signs in through the proxy)."""
+    return {
+        "username": username,
+        "password_hash": password_hash,
+        "role": role,
+        "created_at": utc_now(),
+        "disabled": False,
+        "failures": 0,
+        "epoch": 0,
+    }
+
+
 def check_username(name: str) -> str:
     name = (name or "").strip()
     if not _USERNAME_RE.match(name):
@@ -107,17 +120,7 @@ class Accounts:
         check_role(role)
         try:
             with self.engine.begin() as c:
-                c.execute(
-                    insert(users).values(
-                        username=username,
-                        password_hash=_hasher.hash(password),
-                        role=role,
-                        created_at=utc_now(),
-                        disabled=False,
-                        failures=0,
-                        epoch=0,
-                    )
-                )
+                c.execute(insert(users).values(_new_user(username, role, _hasher.hash(password))))
         except IntegrityError:
             raise AccountError(f"There is already a user called {username}.") from None
         self.record(by, "user-added", f"{username} as {role}", address)
@@ -203,17 +206,7 @@ class Accounts:
         if existing is None:
             try:
                 with self.engine.begin() as c:
-                    c.execute(
-                        insert(users).values(
-                            username=username,
-                            password_hash=None,
-                            role=role,
-                            created_at=utc_now(),
-                            disabled=False,
-                            failures=0,
-                            epoch=0,
-                        )
-                    )
+                    c.execute(insert(users).values(_new_user(username, role, None)))
             except IntegrityError:
                 pass  # another request made it first
             return User(username, role, from_proxy=True)
