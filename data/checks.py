@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+import numpy as np
 import pandas as pd
 
 from data import schema
@@ -378,24 +379,32 @@ class TotalsAddUp:
             return None
         match_on = [c for c in schema.KEY_COLUMNS if c != "breakdown"] + ["unit"]  # as the validator matches
         parts = rows[rows["breakdown"].isin(self.total.parts)]
+        # Each total's parts are those equal to it on every column of ``match_on`` (a blank date equals
+        # nothing, as in ``==``): found by one grouping, not by comparing every part with every total.
+        keyed = parts.dropna(subset=match_on)
+        groups = keyed.groupby(match_on, observed=True, sort=False).indices if not keyed.empty else {}
         checked, off, partial = 0, [], 0
-        used = []
-        for idx, t in totals.iterrows():
-            mine = parts[(parts[match_on] == t[match_on]).all(axis=1)]
-            if mine.empty:
+        order: list[int] = []  # positions in ``both``: each total, then its parts
+        both = pd.concat([totals, keyed])
+        values = keyed["value"].to_numpy(dtype=float)
+        measures, stated = totals["measure"].astype(str).to_numpy(), totals["value"].to_numpy(dtype=float)
+        for pos, key in enumerate(totals[match_on].itertuples(index=False, name=None)):
+            at = None if any(pd.isna(v) for v in key) else groups.get(key if len(key) > 1 else key[0])
+            if at is None:
                 continue
-            used += [totals.loc[[idx]], mine]
+            order += [pos, *(len(totals) + int(i) for i in at)]
             checked += 1
-            got = float(mine["value"].sum())
-            if mine["value"].isna().any() or len(mine) < len(self.total.parts):
+            mine = values[at]
+            got = float(np.nansum(mine))
+            if np.isnan(mine).any() or len(mine) < len(self.total.parts):
                 partial += 1
-                if got > float(t["value"]) + 1e-6:
-                    off.append(f"{t['measure']}: stated parts {_n(got)} exceed the total {_n(t['value'])}")
-            elif not math.isclose(got, float(t["value"]), rel_tol=1e-9, abs_tol=1e-6):
-                off.append(f"{t['measure']}: parts {_n(got)}, total {_n(t['value'])}")
+                if got > stated[pos] + 1e-6:
+                    off.append(f"{measures[pos]}: stated parts {_n(got)} exceed the total {_n(stated[pos])}")
+            elif not math.isclose(got, stated[pos], rel_tol=1e-9, abs_tol=1e-6):
+                off.append(f"{measures[pos]}: parts {_n(got)}, total {_n(stated[pos])}")
         if not checked:
             return None
-        frame = pd.concat(used)
+        frame = both.iloc[order]
         if off:
             return Verdict(DIFFERS, "; ".join(off) + "."), frame
         extra = f" ({partial} with a part not stated, whose stated parts stay within the total)" if partial else ""
