@@ -31,10 +31,10 @@ install-test: $(VENV)/.installed-test browser node_modules/.installed
 
 # Debian's Chromium and its driver, for the browser tests (nothing downloads a browser of its own).
 browser:
-	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null || ! [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ]; then \
 	  echo "Installing Debian's chromium and chromium-driver"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver fonts-dejavu-core fonts-liberation; \
 	fi
 
 # Debian's PostgreSQL, for the database tests' second run (a throwaway cluster: nothing is left running).

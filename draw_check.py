@@ -16,6 +16,7 @@ from flask import Flask
 
 from data.loader import DataStore, bind_store, unbind_store
 from data.queries import Filters
+from exports import deck
 from exports.pack import collect
 from exports.render import export_figure
 from exports.tables import chart_csv, chart_xlsx
@@ -84,7 +85,9 @@ def _problems(server: Flask, store: DataStore, pages: list[str]) -> list[str]:
                 log.exception("Exporting %s failed", where)
                 problems.append(f"{where} could not be exported (the log above says why)")
     try:
-        collect(store, SECTIONS, Filters())
+        pack = collect(store, SECTIONS, Filters())
+        # The slides of the whole pack, laid out (titles fitted, lists split) without drawing a picture.
+        deck.plan(pack, True, {id(c): "" for s in pack.sections for c in s.charts})
     except Exception:
         log.exception("The board pack could not be put together")
         problems.append("the board pack could not be put together (the log above says why)")

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request
 
 from data.loader import DataStore
 from data.queries import Filters
-from exports.pack import build_pdf, build_pptx, collect
+from exports.board_pack import pack_file
 from exports.render import IMAGE_FORMATS, ExportError, chart_image
 from exports.tables import chart_csv, chart_xlsx
 from sections import BY_SLUG, SECTIONS, section_charts
@@ -85,9 +85,8 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
         sections = SECTIONS if slug == ALL_SECTIONS else (BY_SLUG[slug],)
         filters = Filters.from_query(request.args)
         when = datetime.now(UTC)
-        content = collect(get_store(), sections, filters)
         try:
-            body = build_pptx(content, filters, when) if fmt == "pptx" else build_pdf(content, filters, when)
+            body = pack_file(get_store(), sections, filters, fmt, when)
         except ExportError as err:
             return _plain(503, str(err))
         return _download(body, fmt, f"spr-board-pack-{slug}-{when:%Y%m%d}")

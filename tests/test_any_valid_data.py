@@ -79,13 +79,15 @@ def draw_everything(store: DataStore, sections, monkeypatch) -> list[str]:
     """Draw each section's page, its slides, each chart's exports and its board pack from ``store``."""
     from components.page import dashboard_page
     from draw_check import PAGE_FAILED
-    from exports import pack
+    from exports import board_pack
     from exports.render import export_figure
     from exports.tables import chart_csv, chart_xlsx
     from pages import present
     from sections import section_charts
 
-    monkeypatch.setattr(pack, "_images", lambda p: {id(c): tiny_png() for s in p.sections for c in s.charts})
+    monkeypatch.setattr(board_pack, "_picture", lambda pack: lambda slide: tiny_png())
+    # The PDF pack is laid out in full; printing that page is Chromium's part (tested in test_board_pack).
+    monkeypatch.setattr(board_pack, "html_to_pdf", lambda html: html.encode())
     problems = []
     loader.use_store(store)
     when = datetime.now(UTC)
@@ -104,9 +106,8 @@ def draw_everything(store: DataStore, sections, monkeypatch) -> list[str]:
                 export_figure(chart, store.publications).to_dict()
                 chart_csv(chart, Filters(), "test", when, store.publications)
                 chart_xlsx(chart, Filters(), "test", when, store.publications)
-        content = pack.collect(store, [section], Filters())
-        pack.build_pptx(content, Filters(), when)
-        pack.build_pdf(content, Filters(), when)
+        for fmt in ("pptx", "pdf"):
+            board_pack.make_pack(store, [section], Filters(), fmt, when, whole=False)
     return problems
 
 

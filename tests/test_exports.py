@@ -8,12 +8,9 @@ import struct
 
 import pytest
 from openpyxl import load_workbook
-from pptx import Presentation
 from pypdf import PdfReader
 
-from data.queries import Filters
 from exports.tables import CSV_PREAMBLE_LINES
-from sections import SECTIONS
 
 JUSTICE = "/export/chart/organised-crime/rocu-justice"
 
@@ -172,65 +169,3 @@ def test_export_time_limit(export_client, monkeypatch):
     res = export_client.get(JUSTICE + ".svg")
     assert res.status_code == 503
     assert "took longer than 0.2 seconds" in res.get_data(as_text=True)
-
-
-def expected_slides(store, filters: Filters, sections=SECTIONS) -> list[list[str]]:
-    return [[c.title for c in s.build(store, filters) if not c.is_empty] for s in sections]
-
-
-def test_pptx_board_pack_for_one_page(export_client, store):
-    res = export_client.get("/export/pack.pptx?strand=Pursue&section=organised-crime")
-    assert res.status_code == 200
-    prs = Presentation(io.BytesIO(res.data))
-    slides = list(prs.slides)
-    (titles,) = expected_slides(store, Filters(strand="Pursue"), [s for s in SECTIONS if s.slug == "organised-crime"])
-    assert len(slides) == 1 + 1 + len(titles)  # title slide, section divider, one per chart
-    cover = " ".join(sh.text_frame.text for sh in slides[0].shapes if sh.has_text_frame)
-    assert "Strategic Policing and Crime Board" in cover and "strand: Pursue" in cover
-    chart_slides = slides[2:]
-    assert [s.shapes.title.text for s in chart_slides] == titles
-    width = prs.slide_width
-    for slide in chart_slides:
-        shapes = list(slide.shapes)
-        for shape in shapes:
-            # Every box sits on the slide with a real width (no 0-width title squeezed to the edge).
-            assert shape.width > width * 0.5 or shape.shape_type == 13, (shape.name, shape.width)
-            assert shape.left >= 0 and shape.left + shape.width <= width
-        title, picture = slide.shapes.title, next(sh for sh in shapes if sh.shape_type == 13)
-        footer = next(sh for sh in shapes if sh.has_text_frame and sh.text_frame.text.startswith("Source"))
-        # Title above the picture, picture above the source line: nothing overlaps.
-        assert title.top + title.height <= picture.top
-        assert picture.top + picture.height <= footer.top
-    for slide in chart_slides:
-        texts = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
-        assert "Source: SPR update to the board, January 2021, para" in texts
-        assert any(sh.shape_type == 13 for sh in slide.shapes)  # a picture
-        assert slide.has_notes_slide and "[para" in slide.notes_slide.notes_text_frame.text
-
-
-def test_whole_dashboard_pack_follows_the_paper_order(export_client, store):
-    prs = Presentation(io.BytesIO(export_client.get("/export/pack.pptx?section=all").data))
-    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
-    dividers = [t for t in titles if t in {s.title for s in SECTIONS}]
-    assert dividers == [
-        "Overview",
-        "Counter terrorism",
-        "Public order",
-        "Serious and organised crime",
-        "Operation Venetic (EncroChat)",
-        "County lines",
-        "Prevent referral trends",
-    ]
-    expected = sum(len(t) for t in expected_slides(store, Filters()))
-    assert len(prs.slides) == 1 + len(SECTIONS) + expected
-
-
-def test_pdf_board_pack(export_client, store):
-    res = export_client.get("/export/pack.pdf?section=county-lines")
-    reader = PdfReader(io.BytesIO(res.data))
-    (titles,) = expected_slides(store, Filters(), [s for s in SECTIONS if s.slug == "county-lines"])
-    assert len(reader.pages) == 1 + 1 + len(titles)
-    text = "\n".join(p.extract_text() for p in reader.pages)
-    assert "over 360" in text
-    assert "Source: SPR update to the board, January 2021, para 100" in text
-    assert "Strategic Policing and Crime Board" in text

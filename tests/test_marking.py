@@ -97,9 +97,9 @@ def cleared(dash_app, sensitive_version):
 
 @pytest.fixture(autouse=True)
 def small_images(monkeypatch):
-    from exports import pack
+    from exports import board_pack
 
-    monkeypatch.setattr(pack, "_images", lambda p: {id(c): tiny_png() for s in p.sections for c in s.charts})
+    monkeypatch.setattr(board_pack, "_picture", lambda pack: lambda slide: tiny_png())
 
 
 def words(res) -> str:
@@ -132,6 +132,13 @@ def pptx_text(data: bytes) -> str:
     parts = []
     for slide in deck.slides:
         parts += [sh.text_frame.text for sh in slide.shapes if sh.has_text_frame]
+        for shape in slide.shapes:  # the figures inside native charts and tables
+            if shape.has_chart:
+                plot = shape.chart.plots[0]
+                parts += [str(c) for c in plot.categories]
+                parts += [f"{s.name} {' '.join(str(v) for v in s.values)}" for s in plot.series]
+            if shape.has_table:
+                parts += [cell.text for row in shape.table.rows for cell in row.cells]
         parts.append(slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else "")
     return "\n".join(parts)
 
@@ -299,7 +306,9 @@ def test_every_export_of_sensitive_figures_carries_the_mark(dash_app, cleared):
 
     for slide in Presentation(io.BytesIO(deck)).slides:
         marks = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text == "OFFICIAL-SENSITIVE"]
-        assert len(marks) == 2  # top and bottom of every slide
+        footer = next(sh for sh in slide.shapes if sh.name == "Footer")
+        # At the top of every slide, and in its footer.
+        assert len(marks) == 1 and footer.text_frame.text.endswith("· OFFICIAL-SENSITIVE")
     pdf = pdf_text(cleared.get("/export/pack.pdf?section=county-lines&confirm=yes").data)
     assert pdf.count("OFFICIAL-SENSITIVE") >= 2
     # The image is drawn with the mark in it (checked on the figure the image is made from).
