@@ -102,3 +102,60 @@
     observer.observe(document.body, { childList: true, subtree: true });
   });
 })();
+
+/* A board pack takes seconds to make: say so while it is made, then hand over the file. Links that
+   ask the reader to confirm first (sensitive figures) are left to the browser. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.long-export[download]");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || !window.fetch) return;
+    var status = document.getElementById("pack-status");
+    if (!status) return;
+    event.preventDefault();
+    if (link.getAttribute("aria-disabled") === "true") return;
+    var what = (link.getAttribute("aria-label") || ("This page as " + link.textContent)).trim();
+    var started = Date.now();
+    link.setAttribute("aria-disabled", "true");
+    status.textContent = "Making the board pack (" + what + "). This can take up to 20 seconds.";
+    var timer = setInterval(function () {
+      var seconds = Math.round((Date.now() - started) / 1000);
+      status.setAttribute("aria-live", "off");
+      status.textContent = "Making the board pack (" + what + "): " + seconds + " seconds so far.";
+    }, 1000);
+    function done(message) {
+      clearInterval(timer);
+      link.removeAttribute("aria-disabled");
+      status.setAttribute("aria-live", "polite");
+      status.textContent = message;
+    }
+    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+      var disposition = response.headers.get("Content-Disposition") || "";
+      if (!response.ok || disposition.indexOf("attachment") < 0) {
+        return response.text().then(function (text) {
+          if (response.headers.get("Content-Type").indexOf("text/plain") === 0) {
+            done("The board pack could not be made: " + text.trim());
+          } else {
+            done("");
+            window.location.href = link.href;
+          }
+        });
+      }
+      var match = /filename="([^"]+)"/.exec(disposition);
+      return response.blob().then(function (blob) {
+        var url = URL.createObjectURL(blob);
+        var save = document.createElement("a");
+        save.href = url;
+        save.download = match ? match[1] : "board-pack";
+        document.body.appendChild(save);
+        save.click();
+        save.remove();
+        setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+        done("The board pack (" + what + ") is ready: your browser has saved it.");
+      });
+    }).catch(function () {
+      done("");
+      window.location.href = link.href;
+    });
+  });
+})();

@@ -97,16 +97,24 @@ def filter_notice(rows: pd.DataFrame, filters: Filters) -> str:
     return " ".join(notes)
 
 
+#: Where the page says a board pack is being made (``assets/app.js`` writes into it).
+PACK_STATUS_ID = "pack-status"
+#: Links to files that take seconds to make: the page shows that the file is being made.
+LONG_EXPORT_CLASS = "long-export"
+
+
 def pack_links(slug: str, filters: Filters) -> html.Div:
     """The board pack for this page and for the whole dashboard, under the current filters,
-    and the link into meeting mode."""
+    and the link into meeting mode. While a pack is made the page says so (``PACK_STATUS_ID``)."""
 
     def pack(fmt: str, scope: str) -> str:
         return links.pack(fmt, scope, filters)
 
     section = BY_SLUG.get(slug)
-    this = download_props(section.datasets if section is not None else get_store().catalogue)
-    every = download_props(get_store().catalogue)
+    this = {**download_props(section.datasets if section is not None else get_store().catalogue)}
+    every = {**download_props(get_store().catalogue)}
+    for props in (this, every):
+        props["className"] = LONG_EXPORT_CLASS
 
     return html.Div(
         [
@@ -126,6 +134,7 @@ def pack_links(slug: str, filters: Filters) -> html.Div:
             html.A("PDF", href=pack("pdf", links.ALL_SECTIONS), **every, **{"aria-label": "Whole dashboard as PDF"}),
             ". ",
             html.A("Present this page", href=links.slide(f"{slug}-1", filters), className="btn btn-dark btn-sm ms-2"),
+            html.P(id=PACK_STATUS_ID, role="status", className="pack-status mb-0"),
         ],
         className="pack-links small",
     )

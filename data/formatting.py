@@ -155,3 +155,25 @@ def group_sources(sources) -> tuple[str, dict[str, list[str]]]:
     for url in (s for s in unique if s.startswith(("http://", "https://"))):
         by_site.setdefault(urlparse(url).netloc.removeprefix("www."), []).append(url)
     return paragraph_range(unique), by_site
+
+
+def spreadsheet_format(value: float, unit: str = "", qualifier: str = "exact") -> str:
+    """The number format a spreadsheet shows ``value`` in, as ``format_value`` words it: thousands
+    separators, the decimals the value has, its unit ('"£"#,##0.0"m"') and, given a ``qualifier``, its
+    words ('"more than "#,##0'), so the cell stays a number that reads as the source states it."""
+    text = f"{abs(float(value)):.4f}".rstrip("0").rstrip(".")
+    decimals = len(text.partition(".")[2])
+    number = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if unit == "GBP million":
+        body = f'"£"{number}"m"'
+    elif unit == "GBP":
+        body = f'"£"{number}'
+    elif unit in ("percent", "percent of previous year"):
+        body = f'{number}"%"'
+    elif unit == "percent change":
+        return f'"+"{number}"%";"−"{number}"%";{number}"%"'
+    else:
+        suffix = _SUFFIX_UNITS.get(unit, "")
+        body = number + (f'"{suffix}"' if suffix else "")
+    words = _QUALIFIER_WORDS.get(qualifier, "")
+    return f'"{words}"{body}' if words else body

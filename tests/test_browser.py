@@ -263,6 +263,19 @@ def test_download_links_carry_the_filters(page, base_url):
     assert ",815," in text
 
 
+def test_a_board_pack_shows_that_it_is_being_made_then_arrives(page, base_url):
+    page.goto(base_url + "/county-lines")
+    status = page.locator("#pack-status")
+    with page.expect_download(timeout=90_000) as info:
+        page.locator(".pack-links").get_by_role("link", name="PowerPoint").first.click()
+        expect(status).to_contain_text("Making the board pack (This page as PowerPoint)")
+    download = info.value
+    assert download.suggested_filename.startswith("spr-board-pack-county-lines-")
+    assert Path(download.path()).read_bytes()[:2] == b"PK"
+    expect(status).to_contain_text("is ready")
+    assert_clean(page)
+
+
 def test_a_whole_task_by_keyboard_only(page, base_url):
     """Set a filter, open a table and download a chart's data, with Tab, arrows, Space and Enter only."""
     page.goto(base_url + "/organised-crime")

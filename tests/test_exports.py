@@ -79,7 +79,7 @@ def test_csv_carries_metadata_then_the_filtered_rows(export_client):
 def test_xlsx_values_equal_the_data_and_metadata_sheet(export_client, store):
     res = export_client.get("/export/chart/venetic/venetic-outcomes.xlsx")
     wb = load_workbook(io.BytesIO(res.data))
-    assert wb.sheetnames == ["Data", "About"]
+    assert wb.sheetnames == ["Data", "As charted", "About"]
     data = wb["Data"]
     header = [c.value for c in data[1]]
     records = [dict(zip(header, [c.value for c in row], strict=True)) for row in data.iter_rows(min_row=2)]
@@ -114,12 +114,15 @@ def test_no_exported_cell_is_a_live_formula(export_client, dash_app, monkeypatch
 
     monkeypatch.setitem(sections.BY_SLUG, "organised-crime", dataclasses.replace(oc.SECTION, build=planted))
     wb = load_workbook(io.BytesIO(export_client.get(JUSTICE + ".xlsx").data))
+    planted_cells = []
     for sheet in wb.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(("=", "+", "@")), cell.value
+                if isinstance(cell.value, str) and "HYPERLINK" in cell.value:
+                    planted_cells.append(cell.value)
+    # Typed as text, so kept exactly as written: no apostrophe added.
+    assert planted_cells and set(planted_cells) == {'=HYPERLINK("http://x.example","click")'}
     text = export_client.get(JUSTICE + ".csv").get_data(as_text=True)
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
@@ -169,3 +172,46 @@ def test_export_time_limit(export_client, monkeypatch):
     res = export_client.get(JUSTICE + ".svg")
     assert res.status_code == 503
     assert "took longer than 0.2 seconds" in res.get_data(as_text=True)
+
+
+def test_xlsx_is_ready_to_paste_and_print(export_client):
+    wb = load_workbook(io.BytesIO(export_client.get("/export/chart/county-lines/cl-results.xlsx").data))
+    data = wb["Data"]
+    header = [c.value for c in data[1]]
+    (table,) = data.tables.values()
+    assert table.name == "Figures" and table.ref == f"A1:{data.cell(1, len(header)).column_letter}{data.max_row}"
+    assert table.autoFilter is not None or table.tableStyleInfo is not None
+    value_col = header.index("value") + 1
+    start_col = header.index("period_start") + 1
+    for row in range(2, data.max_row + 1):
+        cell = data.cell(row, value_col)
+        if cell.value is not None:
+            assert "#,##0" in cell.number_format
+        start = data.cell(row, start_col)
+        assert start.value is None or (start.is_date and start.number_format == "d mmm yyyy")
+    # Columns sized to their contents: the longest entry fits (or wraps past the limit).
+    for k, name in enumerate(header, start=1):
+        letter = data.cell(1, k).column_letter
+        cells = [data.cell(r, k) for r in range(1, data.max_row + 1)]
+        longest = max(11 if c.is_date else len(str(c.value or "")) for c in cells)  # a date shows as 31 Jan 2021
+        width = data.column_dimensions[letter].width
+        assert width >= min(longest, 45) or data.cell(2, k).alignment.wrap_text, name
+    for sheet in wb.worksheets:
+        assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert data.print_title_rows == "$1:$1"
+    charted = wb["As charted"]
+    rows = {r[0].value: r for r in charted.iter_rows(min_row=2)}
+    arrested = rows["Arrested"]
+    # The number stays a number and reads as the source states it.
+    assert arrested[2].value == 360 and arrested[2].number_format == '"over "#,##0'
+    assert [c.value for c in charted[1]][:2] == ["What", "Force or area"]
+
+
+def test_spreadsheet_formats_follow_the_unit_and_qualifier():
+    from data.formatting import spreadsheet_format
+
+    assert spreadsheet_format(7300, "people", "more than") == '"more than "#,##0'
+    assert spreadsheet_format(30.4, "GBP million") == '"£"#,##0.0"m"'
+    assert spreadsheet_format(626.81, "kg") == '#,##0.00" kg"'
+    assert spreadsheet_format(12, "percent change").startswith('"+"#,##0"%"')
