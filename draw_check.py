@@ -31,11 +31,10 @@ PAGE_FAILED = "This page could not be shown"
 
 
 def slide_paths(store: DataStore) -> list[str]:
-    """The address of every slide of meeting mode, with no filters."""
+    """The address of every slide of meeting mode (each section's deck), with no filters."""
     paths = []
     for section in SECTIONS:
-        charts = [c for c in section_charts(section, store, Filters()) if not c.is_empty]
-        paths += [links.slide(f"{section.slug}-{n}") for n in range(1, len(charts) + 1)]
+        paths += [links.slide(step.id) for step in deck.meeting_steps(store, (section,), Filters(), False)]
     return paths
 
 

@@ -1,4 +1,4 @@
-/* Small browser helpers: full-screen charts, and the keys of meeting mode. */
+/* Small browser helpers: full-screen charts, and charts redrawn for print. Meeting mode: present.js. */
 (function () {
   "use strict";
 
@@ -30,55 +30,6 @@
   if (window.matchMedia) {
     window.matchMedia("print").addEventListener("change", function () { resizePlots(); });
   }
-
-  // Meeting mode: the slide carries its neighbours' addresses; keys move between them
-  // without reloading the page (Dash follows the browser history).
-  function go(url) {
-    if (!url) return;
-    window.history.pushState({}, "", url);
-    window.dispatchEvent(new PopStateEvent("popstate"));
-  }
-
-  document.addEventListener("keydown", function (event) {
-    var deck = document.querySelector("[data-presenter]");
-    if (!deck || event.altKey || event.ctrlKey || event.metaKey) return;
-    var tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "select" || tag === "input" || tag === "textarea") return;
-    var target = null;
-    switch (event.key) {
-      case "ArrowRight":
-      case "PageDown":
-      case " ":
-        target = deck.getAttribute("data-next");
-        break;
-      case "ArrowLeft":
-      case "PageUp":
-        target = deck.getAttribute("data-prev");
-        break;
-      case "Home":
-        target = deck.getAttribute("data-first");
-        break;
-      case "End":
-        target = deck.getAttribute("data-last");
-        break;
-      case "Escape":
-        if (document.fullscreenElement) document.exitFullscreen();
-        target = deck.getAttribute("data-exit");
-        break;
-      case "f":
-        if (document.fullscreenElement) {
-          document.exitFullscreen();
-        } else if (document.documentElement.requestFullscreen) {
-          document.documentElement.requestFullscreen();
-        }
-        event.preventDefault();
-        return;
-      default:
-        return;
-    }
-    event.preventDefault();
-    go(target);
-  });
 })();
 
 /* After "Apply filters" or "Clear" re-draws the page, put focus back on the button pressed,

@@ -20,6 +20,7 @@ from data.marking import marking_of
 from data.publications import as_at_text
 from data.queries import ALL, Filters, filter_options
 from sections import BY_SLUG, Section, links, section_charts
+from sections.base import HOME
 
 #: The line under each page's heading that says how old its figures are.
 AS_AT_CLASS = "figures-as-at"
@@ -133,7 +134,12 @@ def pack_links(slug: str, filters: Filters) -> html.Div:
             " or ",
             html.A("PDF", href=pack("pdf", links.ALL_SECTIONS), **every, **{"aria-label": "Whole dashboard as PDF"}),
             ". ",
-            html.A("Present this page", href=links.slide(f"{slug}-1", filters), className="btn btn-dark btn-sm ms-2"),
+            html.A("Present this page", href=links.slide(slug, filters), className="btn btn-dark btn-sm ms-2"),
+            html.A(
+                "Present the whole dashboard",
+                href=links.slide(HOME, filters, deck="all"),
+                className="btn btn-outline-dark btn-sm ms-2",
+            ),
             html.P(id=PACK_STATUS_ID, role="status", className="pack-status mb-0"),
         ],
         className="pack-links small",

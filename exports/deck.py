@@ -49,6 +49,8 @@ class Slide:
     kind: str
     title: str
     section: str = ""
+    #: The section's slug (its page's address), for slides of a section.
+    slug: str = ""
     #: The full title, when ``title`` was shortened to fit (it goes into the notes).
     full_title: str = ""
     chart: Chart | None = None
@@ -156,7 +158,7 @@ def notes_of(chart: Chart, source: str) -> str:
     return "\n".join([chart.title, "", figures_text(chart), "", source, *(f"Caveat: {c}" for c in chart.caveats)])
 
 
-def chart_slides(chart: Chart, section: str, source: str, publications: dict) -> list[Slide]:
+def chart_slides(chart: Chart, section: str, source: str, publications: dict, slug: str = "") -> list[Slide]:
     """The slides of one chart: the chart (or its table over as many slides as it needs), then its
     caveats on a slide of their own when they are past two lines."""
     notes = notes_of(chart, source)
@@ -180,6 +182,7 @@ def chart_slides(chart: Chart, section: str, source: str, publications: dict) ->
                     "table",
                     fit_title(chart.title, part),
                     section,
+                    slug,
                     full_title=chart.title,
                     chart=chart,
                     rows=tuple(rows),
@@ -197,6 +200,7 @@ def chart_slides(chart: Chart, section: str, source: str, publications: dict) ->
                 kind,
                 fit_title(chart.title),
                 section,
+                slug,
                 full_title=chart.title,
                 chart=chart,
                 native=native,
@@ -216,6 +220,7 @@ def chart_slides(chart: Chart, section: str, source: str, publications: dict) ->
                     "caveats",
                     fit_title(f"Caveats: {chart.title}", part),
                     section,
+                    slug,
                     full_title=f"Caveats: {chart.title}",
                     chart=chart,
                     lines=tuple(run),
@@ -236,7 +241,9 @@ def plan(pack: Pack, whole: bool, sources: dict[int, str], about: tuple[str, ...
     if summary is not None:
         slides += [
             dataclasses.replace(s, extra={**s.extra, "summary": True})
-            for s in chart_slides(summary, pack.sections[0].title, sources[id(summary)], pack.publications)
+            for s in chart_slides(
+                summary, pack.sections[0].title, sources[id(summary)], pack.publications, pack.sections[0].slug
+            )
         ]
     if whole:
         agenda = [s.title for s in pack.sections]
@@ -248,9 +255,9 @@ def plan(pack: Pack, whole: bool, sources: dict[int, str], about: tuple[str, ...
             intro.append("No figures in this section under these filters.")
         if not whole:
             intro += ["", *about]
-        slides.append(Slide("divider", section.title, section.title, lines=tuple(intro)))
+        slides.append(Slide("divider", section.title, section.title, section.slug, lines=tuple(intro)))
         for chart in charts:
-            slides += chart_slides(chart, section.title, sources[id(chart)], pack.publications)
+            slides += chart_slides(chart, section.title, sources[id(chart)], pack.publications, section.slug)
     if whole:
         first = {}
         for n, s in enumerate(slides, start=1):
@@ -269,3 +276,40 @@ def _summary(pack: Pack) -> Chart | None:
             if chart.key == OVERVIEW_SUMMARY:
                 return chart
     return None
+
+
+@dataclass(frozen=True)
+class Step:
+    """A slide of meeting mode: a pack slide that shows a chart, named by its section, chart and part."""
+
+    slide: Slide
+    #: The chart's key; ``part`` counts the chart's slides from 1 (a list over two slides, its caveats).
+    key: str
+    part: int
+
+    @property
+    def id(self) -> str:
+        """'organised-crime/rocu-justice', or 'organised-crime/rocu-teams/2' for a later part."""
+        return f"{self.slide.slug}/{self.key}" + (f"/{self.part}" if self.part > 1 else "")
+
+
+def meeting_steps(store, sections, filters, whole: bool) -> list[Step]:
+    """The slides meeting mode steps through: the pack's chart, table and caveats slides (no dividers or
+    agenda), for one section or (``whole``) the whole dashboard, starting with the summary. Worked out
+    once per data, filters and scope."""
+    from exports.pack import collect
+    from exports.render import source_text
+
+    def make() -> list[Step]:
+        pack = collect(store, sections, filters)
+        sources = {id(c): source_text(c, pack.publications, short=True) for s in pack.sections for c in s.charts}
+        steps: list[Step] = []
+        for slide in plan(pack, whole, sources):
+            if slide.chart is None:
+                continue
+            part = 1 + sum(1 for s in steps if s.key == slide.chart.key and s.slide.slug == slide.slug)
+            steps.append(Step(slide, slide.chart.key, part))
+        return steps
+
+    key = ("meeting-steps", tuple(s.slug for s in sections), filters, whole)
+    return store.memo.get_or_make(key, make)

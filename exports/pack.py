@@ -32,6 +32,7 @@ class PackSection:
     title: str
     intro: str
     charts: list[Chart]
+    slug: str = ""
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ def collect(store: DataStore, sections: Sequence[Section], filters: Filters) -> 
     shown = []
     for section in sections:
         charts = [c for c in section_charts(section, store, filters) if not c.is_empty]
-        out.append(PackSection(section.title, section.intro, charts))
+        out.append(PackSection(section.title, section.intro, charts, section.slug))
         shown += [c.rows for c in charts if not c.rows.empty]
     rows = pd.concat(shown) if shown else store.frame.iloc[0:0]
     papers = sorted(

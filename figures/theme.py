@@ -56,32 +56,36 @@ PRESENT_TEXT = "#ffffff"
 PRESENT_BACKGROUND = "#000000"
 
 
-def for_presenting(fig: go.Figure) -> go.Figure:
-    """A copy of ``fig`` for the projector: black background, white text and lines, large type."""
+def for_presenting(fig: go.Figure, light: bool = False) -> go.Figure:
+    """A copy of ``fig`` for the projector: large type; white on black, or (``light``, for bright rooms)
+    dark on white."""
     out = go.Figure(fig)
+    ink, paper = (TEXT, "#ffffff") if light else (PRESENT_TEXT, PRESENT_BACKGROUND)
+    grid = GRID if light else "#4d4d4d"
     out.update_layout(
-        paper_bgcolor=PRESENT_BACKGROUND,
-        plot_bgcolor=PRESENT_BACKGROUND,
-        font=dict(color=PRESENT_TEXT, size=20),
-        legend=dict(font=dict(size=18, color=PRESENT_TEXT)),
+        paper_bgcolor=paper,
+        plot_bgcolor=paper,
+        font=dict(color=ink, size=20),
+        legend=dict(font=dict(size=18, color=ink)),
         height=None,
         autosize=True,
     )
-    out.update_xaxes(gridcolor="#4d4d4d", linecolor=PRESENT_TEXT, zerolinecolor=PRESENT_TEXT, tickfont=dict(size=18))
-    out.update_yaxes(gridcolor="#4d4d4d", linecolor=PRESENT_TEXT, zerolinecolor=PRESENT_TEXT, tickfont=dict(size=18))
+    out.update_xaxes(gridcolor=grid, linecolor=ink, zerolinecolor=ink, tickfont=dict(size=18))
+    out.update_yaxes(gridcolor=grid, linecolor=ink, zerolinecolor=ink, tickfont=dict(size=18))
     out.update_traces(textfont=dict(size=18), selector=dict(type="bar"))
-    out.update_traces(marker_line_color=PRESENT_TEXT, selector=dict(type="bar"))
-    out.update_traces(textfont=dict(size=18, color=PRESENT_TEXT), selector=dict(type="scatter"))
-    # Marks drawn in black (the palette's last colour) or with dark edges would vanish on black.
-    for trace in out.data:
-        marker = getattr(trace, "marker", None)
-        if marker is not None and isinstance(marker.color, str) and marker.color.lower() in ("#000000", "black"):
-            marker.color = PRESENT_TEXT
-        line = getattr(trace, "line", None)
-        if line is not None and isinstance(line.color, str) and line.color.lower() in ("#000000", "black"):
-            line.color = PRESENT_TEXT
-        if marker is not None and marker.line is not None and marker.line.color == OUTLINE:
-            marker.line.color = PRESENT_TEXT
+    out.update_traces(textfont=dict(size=18, color=ink), selector=dict(type="scatter"))
+    if not light:
+        out.update_traces(marker_line_color=PRESENT_TEXT, selector=dict(type="bar"))
+        # Marks drawn in black (the palette's last colour) or with dark edges would vanish on black.
+        for trace in out.data:
+            marker = getattr(trace, "marker", None)
+            if marker is not None and isinstance(marker.color, str) and marker.color.lower() in ("#000000", "black"):
+                marker.color = PRESENT_TEXT
+            line = getattr(trace, "line", None)
+            if line is not None and isinstance(line.color, str) and line.color.lower() in ("#000000", "black"):
+                line.color = PRESENT_TEXT
+            if marker is not None and marker.line is not None and marker.line.color == OUTLINE:
+                marker.line.color = PRESENT_TEXT
     # The projector is wide: category names go back on one line (wrapped for phones elsewhere).
     for trace in out.data:
         if getattr(trace, "orientation", None) == "h" or trace.type == "scatter":
@@ -91,8 +95,8 @@ def for_presenting(fig: go.Figure) -> go.Figure:
     if out.layout.yaxis.categoryarray is not None:
         out.layout.yaxis.categoryarray = [str(c).replace("<br>", " ") for c in out.layout.yaxis.categoryarray]
     for shape in out.layout.shapes:
-        shape.line.color = PRESENT_TEXT
+        shape.line.color = ink
     for note in out.layout.annotations:
-        note.font.color = PRESENT_TEXT
+        note.font.color = ink
         note.font.size = 16
     return out

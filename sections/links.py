@@ -103,9 +103,10 @@ def pack(fmt: str, scope: str, filters: Filters | None = None) -> str:
     return f"/export/pack.{fmt}" + search(filters, file_pin(), section=scope)
 
 
-def slide(slide_id: str, filters: Filters | None = None) -> str:
-    """A slide of meeting mode, '/present/<section>-<n>' with the filters and the view's pin."""
-    return f"/present/{slide_id}" + search(filters)
+def slide(slide_id: str, filters: Filters | None = None, **extra: str) -> str:
+    """A slide of meeting mode, '/present/<section>/<chart-key>' (or a section's first slide,
+    '/present/<section>'), with the filters and the view's pin."""
+    return f"/present/{slide_id}" + search(filters, **extra)
 
 
 def dataset_page(name: str) -> str:

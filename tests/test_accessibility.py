@@ -24,9 +24,12 @@ STATES = [
     "/?strand=Prevent",
     "/data/operation_venetic",
     "/data/nothing_here",
-    "/present/counter-terrorism-1",
-    "/present/organised-crime-5?strand=Pursue",
-    "/present/referral-trends-1",
+    "/present/counter-terrorism",
+    "/present/organised-crime/rocu-justice?strand=Pursue",
+    "/present/organised-crime/rocu-teams?theme=light",
+    "/present/referral-trends/ref-total",
+    "/present/venetic/venetic-outcomes?view=presenter",
+    "/present/overview-2",
     "/no-such-page",
 ]
 

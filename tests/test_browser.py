@@ -199,21 +199,23 @@ def test_unknown_dataset_says_so(page, base_url):
     assert_clean(page)
 
 
-def test_meeting_mode_by_keyboard(page, base_url, store):
+def meeting_steps(slug: str, whole: bool = False):
+    from data.loader import get_store
     from data.queries import Filters
-    from sections import SECTIONS
+    from exports.deck import meeting_steps
+    from sections import BY_SLUG, SECTIONS
 
-    slides = [
-        (f"{s.slug}-{n}", c.title)
-        for s in SECTIONS
-        for n, c in enumerate((c for c in s.build(store, Filters()) if not c.is_empty), start=1)
-    ]
-    ids = [i for i, _ in slides]
-    titles = dict(slides)
+    return meeting_steps(get_store(), SECTIONS if whole else (BY_SLUG[slug],), Filters(), whole)
+
+
+def test_meeting_mode_by_keyboard_stays_in_its_section(page, base_url):
+    steps = meeting_steps("organised-crime")
+    ids = [s.id for s in steps]
+    titles = {s.id: s.slide.title for s in steps}
     page.goto(base_url + "/organised-crime")
     page.get_by_role("link", name="Present this page").click()
-    page.wait_for_url("**/present/organised-crime-1")
-    expect(page.locator(".presenter-title")).to_have_text(titles["organised-crime-1"])
+    page.wait_for_url("**/present/organised-crime")
+    expect(page.locator(".presenter-title")).to_have_text(titles[ids[0]])
     expect(page.locator(".presenter-source")).to_contain_text("para 88")
 
     def at(slide_id: str) -> None:
@@ -222,33 +224,106 @@ def test_meeting_mode_by_keyboard(page, base_url, store):
         expect(page.locator("[data-presenter]")).to_have_attribute("data-presenter", slide_id)
 
     page.keyboard.press("ArrowRight")
-    at("organised-crime-2")
+    at(ids[1])
     page.keyboard.press(" ")
-    at("organised-crime-3")
+    at(ids[2])
     page.keyboard.press("ArrowLeft")
-    at("organised-crime-2")
+    at(ids[1])
     page.keyboard.press("End")
-    at(ids[-1])
+    at(ids[-1])  # the section's last slide, not the dashboard's
+    assert ids[-1].startswith("organised-crime/")
+    expect(page.locator(".presenter-where")).to_have_text(f"Serious and organised crime · slide {len(ids)} of {len(ids)}")
     page.keyboard.press("Home")
     at(ids[0])
     page.go_back()
     at(ids[-1])
     page.keyboard.press("Escape")
-    page.wait_for_url(base_url + "/" + ids[-1].rsplit("-", 1)[0])
-    expect(page.get_by_role("heading", level=1)).to_have_text("Prevent referral trends")
+    page.wait_for_url(base_url + "/organised-crime")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Serious and organised crime")
     assert_clean(page)
+
+
+def test_the_whole_dashboard_is_a_separate_deck_starting_with_the_summary(page, base_url):
+    steps = meeting_steps("overview", whole=True)
+    page.goto(base_url + "/county-lines")
+    page.get_by_role("link", name="Present the whole dashboard").click()
+    page.wait_for_url("**/present/overview?deck=all")
+    expect(page.locator(".presenter-title")).to_have_text(steps[0].slide.title)
+    page.keyboard.press("End")
+    page.wait_for_url(f"**/present/{steps[-1].id}?deck=all")
+    assert steps[-1].slide.slug == "referral-trends"
+    # An older address (section and number) still opens its slide.
+    page.goto(base_url + "/present/venetic-2")
+    expect(page.locator("[data-presenter]")).to_have_attribute("data-presenter", "venetic/venetic-cash")
 
 
 def test_meeting_mode_slide_url_and_filters(page, base_url):
-    page.goto(base_url + "/present/venetic-1?force=West+Midlands+region")
+    page.goto(base_url + "/present/venetic/venetic-outcomes?force=West+Midlands+region")
     expect(page.locator(".presenter-title")).to_contain_text("people arrested")
+    # A filtered deck says so on every slide.
+    expect(page.locator(".presenter-filters")).to_contain_text("force or area: West Midlands region")
     page.keyboard.press("ArrowRight")
-    page.wait_for_url("**/present/venetic-2?force=West+Midlands+region")
-    graph = page.locator(".presenter .js-plotly-plot")
-    if graph.count():
-        bg = page.evaluate("getComputedStyle(document.querySelector('.presenter')).backgroundColor")
-        assert bg == "rgb(0, 0, 0)"
+    page.wait_for_url("**/present/venetic/**?force=West+Midlands+region")
+    expect(page.locator(".presenter-filters")).to_contain_text("force or area: West Midlands region")
+    bg = page.evaluate("getComputedStyle(document.querySelector('.presenter')).backgroundColor")
+    assert bg == "rgb(0, 0, 0)"
+    page.keyboard.press("l")
+    page.wait_for_selector(".presenter.presenter-light")
+    bg = page.evaluate("getComputedStyle(document.querySelector('.presenter')).backgroundColor")
+    assert bg == "rgb(255, 255, 255)"
     assert_clean(page)
+
+
+def test_slide_list_blank_screen_and_full_screen_keys(page, base_url):
+    steps = meeting_steps("counter-terrorism")
+    page.goto(base_url + "/present/counter-terrorism")
+    page.wait_for_selector("[data-presenter]")
+    page.keyboard.press("g")
+    dialog = page.locator("dialog#presenter-list")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("li")).to_have_count(len(steps))
+    dialog.get_by_role("link", name=f"3. {steps[2].slide.title}").click()
+    page.wait_for_url(f"**/present/{steps[2].id}")
+    expect(dialog).not_to_be_visible()
+    page.keyboard.press("b")
+    expect(page.locator("#presenter-blank-screen")).to_be_visible()
+    page.keyboard.press("b")
+    expect(page.locator("#presenter-blank-screen")).to_be_hidden()
+    page.keyboard.press("Shift+F")
+    page.wait_for_function("document.fullscreenElement !== null")
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === null")
+    assert_clean(page)
+
+
+def test_presenter_view_keeps_in_step_without_the_server(browser, base_url):
+    steps = meeting_steps("venetic")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        audience = context.new_page()
+        audience.goto(base_url + "/present/venetic")
+        audience.wait_for_selector("[data-presenter]")
+        with context.expect_page() as opened:
+            audience.keyboard.press("p")
+        view = opened.value
+        view.wait_for_selector(".pv-current")
+        expect(view.locator(".pv-current")).to_have_text(steps[0].slide.title)
+        expect(view.locator(".pv-next")).to_have_text(steps[1].slide.title)
+        expect(view.locator(".pv-notes")).to_contain_text("para 98")
+        # The audience moves: the presenter view follows, with no request of its own.
+        requests: list[str] = []
+        view.on("request", lambda r: requests.append(r.url))
+        audience.keyboard.press("ArrowRight")
+        expect(view.locator(".pv-current")).to_have_text(steps[1].slide.title)
+        expect(view.locator(".pv-where")).to_have_text(f"Slide 2 of {len(steps)}")
+        assert requests == []
+        # The presenter moves: the audience follows.
+        view.keyboard.press("ArrowRight")
+        audience.wait_for_url(f"**/present/{steps[2].id}")
+        expect(audience.locator(".presenter-title")).to_have_text(steps[2].slide.title)
+        expect(view.locator(".pv-elapsed")).not_to_have_text("")
+    finally:
+        context.close()
 
 
 def test_download_links_carry_the_filters(page, base_url):
@@ -329,27 +404,49 @@ def test_tab_never_gets_stuck(page, base_url):
     assert all(a != b for a, b in itertools.pairwise(seen))
 
 
-@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (1024, 768)], ids=lambda s: f"{s[0]}x{s[1]}")
-def test_meeting_mode_chart_fits_its_slide_with_every_label_showing(browser, base_url, size):
-    """The chart fills the room the title and source leave, and no axis label is cut off."""
+SIZES = [(1024, 768), (1280, 720), (1366, 768), (1920, 1080)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_no_slide_overflows_its_stage(browser, base_url, size):
+    """Every slide of the whole deck, at each projector size: all its content inside the 16:9 stage,
+    nothing cut off or scrolled, and the chart's labels inside its box."""
+    steps = meeting_steps("overview", whole=True)
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     try:
         page = context.new_page()
-        page.goto(base_url + "/present/organised-crime-1")
-        page.wait_for_selector(".presenter-graph .js-plotly-plot .xtick text")
-        page.wait_for_timeout(300)  # Plotly fits the chart to its box after the first draw
-        box = page.evaluate(
-            """(() => {
-              const body = document.querySelector('.presenter-body').getBoundingClientRect();
-              const graph = document.querySelector('.presenter-graph .js-plotly-plot').getBoundingClientRect();
-              const labels = [...document.querySelectorAll('.presenter-graph .xtick text')]
-                .map(t => t.getBoundingClientRect().bottom);
-              return {body: [body.top, body.bottom], graph: [graph.top, graph.bottom], labels};
-            })()"""
-        )
-        assert box["labels"], box
-        assert max(box["labels"]) <= box["body"][1] + 0.5, box  # not hidden below the slide's chart area
-        assert box["graph"][1] <= box["body"][1] + 0.5, box
-        assert box["graph"][1] - box["graph"][0] >= 0.9 * (box["body"][1] - box["body"][0]), box  # fills it
+        page.goto(base_url + f"/present/{steps[0].id}?deck=all")
+        for n, step in enumerate(steps):
+            page.wait_for_selector(f"[data-presenter='{step.id}']")
+            if page.locator(".presenter-graph").count():
+                page.wait_for_selector(".presenter-graph .main-svg")
+            problems = page.evaluate(
+                """(() => {
+                  const stage = document.querySelector('.presenter-stage').getBoundingClientRect();
+                  const out = [];
+                  const inside = (r) => r.top >= stage.top - 0.5 && r.bottom <= stage.bottom + 0.5
+                    && r.left >= stage.left - 0.5 && r.right <= stage.right + 0.5;
+                  for (const el of document.querySelectorAll('.presenter-stage > *, .presenter-table tr')) {
+                    const r = el.getBoundingClientRect();
+                    if (r.height && !inside(r)) out.push(el.className || el.tagName);
+                  }
+                  const body = document.querySelector('.presenter-body');
+                  if (body.scrollHeight > body.clientHeight + 1) out.push('body scrolls');
+                  const graph = document.querySelector('.presenter-graph');
+                  if (graph) {
+                    const g = graph.getBoundingClientRect();
+                    for (const t of graph.querySelectorAll('.xtick text, .ytick text, .legendtext')) {
+                      const r = t.getBoundingClientRect();
+                      if (r.height && (r.bottom > g.bottom + 1 || r.top < g.top - 1)) out.push('label cut: ' + t.textContent);
+                    }
+                  }
+                  const size = parseFloat(getComputedStyle(document.querySelector('.presenter-title')).fontSize);
+                  if (size < 24) out.push('title type ' + size);
+                  return out;
+                })()"""
+            )
+            assert problems == [], (size, step.id, problems)
+            if n < len(steps) - 1:
+                page.keyboard.press("ArrowRight")
     finally:
         context.close()
