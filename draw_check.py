@@ -31,9 +31,11 @@ PAGE_FAILED = "This page could not be shown"
 
 
 def slide_paths(store: DataStore) -> list[str]:
-    """The address of every slide of meeting mode (each section's deck), with no filters."""
+    """The address of every slide of meeting mode (each section's deck, first by the section's own
+    address, which "Present this page" links to), with no filters."""
     paths = []
     for section in SECTIONS:
+        paths.append(links.slide(section.slug))
         paths += [links.slide(step.id) for step in deck.meeting_steps(store, (section,), Filters(), False)]
     return paths
 

@@ -268,7 +268,7 @@ def _presenter_view(steps: list[Step], index: int, listing: list[dict], filters:
             html.Section(
                 [
                     html.H2("Notes: figures and caveats", className="pv-label"),
-                    html.Pre(current.notes, className="pv-notes"),
+                    html.Pre(current.notes, className="pv-notes", tabIndex="0"),
                 ],
                 className="pv-notes-box",
             ),

@@ -232,7 +232,9 @@ def test_meeting_mode_by_keyboard_stays_in_its_section(page, base_url):
     page.keyboard.press("End")
     at(ids[-1])  # the section's last slide, not the dashboard's
     assert ids[-1].startswith("organised-crime/")
-    expect(page.locator(".presenter-where")).to_have_text(f"Serious and organised crime · slide {len(ids)} of {len(ids)}")
+    expect(page.locator(".presenter-where")).to_have_text(
+        f"Serious and organised crime · slide {len(ids)} of {len(ids)}"
+    )
     page.keyboard.press("Home")
     at(ids[0])
     page.go_back()
