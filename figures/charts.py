@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from data import schema
 from data.formatting import format_value
 from data.queries import ordered_periods
-from figures.theme import OKABE_ITO, OUTLINE, PERIOD_COLOURS, new_figure
+from figures.theme import OUTLINE, PALETTE, PERIOD_COLOURS, luminance, new_figure
 
 #: Open markers for figures the source gives only as a bound ("over 7,300", "nearly 2,000") or roughly.
 _QUALIFIER_SYMBOLS = {
@@ -70,7 +70,9 @@ def _bar_marker(colour: str, derived: list[bool]) -> dict:
     """A bar's marker: its colour with a dark edge, hatched where the figure was worked out."""
     marker = dict(color=colour, line=dict(color=OUTLINE, width=1))
     if any(derived):
-        marker["pattern"] = dict(shape=[DERIVED_PATTERN if d else "" for d in derived], fgcolor=OUTLINE, solidity=0.25)
+        # The hatching contrasts with its bar: white on a dark bar, dark on a mid one.
+        ink = "#ffffff" if luminance(colour) < 0.1 else OUTLINE
+        marker["pattern"] = dict(shape=[DERIVED_PATTERN if d else "" for d in derived], fgcolor=ink, solidity=0.25)
     return marker
 
 
@@ -122,7 +124,7 @@ def period_bars(
         return empty_figure("No figures for this selection.")
     fig = new_figure()
     periods = ordered_periods(rows)
-    colours = PERIOD_COLOURS if len(periods) == 2 else OKABE_ITO
+    colours = PERIOD_COLOURS if len(periods) == 2 else PALETTE
     rows = rows.assign(_label=distinct_labels(rows, category, within=("period",)))
     named = list(dict.fromkeys(rows["_label"]))
     cats = [c for c in order if c in named] + [c for c in named if c not in order] if order else named
@@ -155,7 +157,7 @@ def category_bars(
     rows: pd.DataFrame,
     label: str = "breakdown",
     horizontal: bool = True,
-    colour: str = OKABE_ITO[0],
+    colour: str = PALETTE[0],
 ) -> go.Figure:
     """One bar per row, labelled by ``label``; for splits such as handles or caseload phases."""
     rows = rows[rows["value"].notna()]
@@ -236,7 +238,7 @@ def stacked_bars(
                 textposition="inside",
                 insidetextanchor="middle",
                 customdata=labels,
-                marker=_bar_marker(OKABE_ITO[i % len(OKABE_ITO)], derived),
+                marker=_bar_marker(PALETTE[i % len(PALETTE)], derived),
                 hovertemplate=f"{part}: %{{customdata}}<extra></extra>",
             )
         )
@@ -300,7 +302,7 @@ def trend_lines(
     derived_text: list = []
     for i, (name, sub) in enumerate(rows.groupby("_series", sort=False)):
         sub = sub.set_index("period").reindex(periods)
-        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        colour = PALETTE[i % len(PALETTE)]
         # Worked-out figures are not joined into the line: they are open squares of their own.
         is_derived = sub["derived"].fillna("") == "yes"
         for p, v, u, q in zip(
@@ -417,7 +419,7 @@ def timeline(rows: pd.DataFrame) -> go.Figure:
                 x=seg_x,
                 y=seg_y,
                 mode="lines",
-                line=dict(color=OKABE_ITO[4], width=10),
+                line=dict(color=PALETTE[3], width=10),
                 hoverinfo="skip",
                 name="Loosely dated",
             )
@@ -429,7 +431,7 @@ def timeline(rows: pd.DataFrame) -> go.Figure:
                 x=exact["period_start"],
                 y=[n for n, is_loose in zip(names, loose, strict=True) if not is_loose],
                 mode="markers",
-                marker=dict(size=14, color=OKABE_ITO[0], line=dict(color=OUTLINE, width=1)),
+                marker=dict(size=14, color=PALETTE[0], line=dict(color=OUTLINE, width=1)),
                 name="Dated to the month",
                 showlegend=bool(seg_x),
             )

@@ -1,22 +1,33 @@
-"""One Plotly template for the whole app: plain, readable, colour-blind-safe (Okabe–Ito)."""
+"""One Plotly template for the whole app: plain, readable, and every mark 3:1 against the background and
+against the marks beside it (WCAG 1.4.11), for the common colour-vision deficiencies too."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
 
-#: Okabe–Ito palette (safe for the common colour-vision deficiencies), strongest first.
-OKABE_ITO = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#D55E00",  # vermilion
-    "#F0E442",  # yellow
-    "#000000",  # black
+#: Series colours on white, in order: dark and mid tones alternate, so every colour has at least 3:1
+#: contrast with white and with the colours before and after it (bars side by side, stacked parts), and
+#: the hues (blue, orange, red, green, purple) keep them apart for colour-blind readers too.
+PALETTE = (
+    "#0B2A55",  # navy
+    "#D27600",  # orange
+    "#5C0A1E",  # dark red
+    "#3A8FD6",  # blue
+    "#0A3520",  # dark green
+    "#E0600F",  # vermilion
+    "#3D1A6E",  # dark purple
+    "#00997A",  # green
 )
-#: Two periods: the earlier lighter, the latest strong.
-PERIOD_COLOURS = ("#56B4E9", "#0072B2")
+#: The same series on black (meeting mode's dark theme): the dark tones become light tints.
+PALETTE_ON_DARK = dict(
+    zip(
+        PALETTE,
+        ("#F2F7FE", "#C97000", "#FDF0F3", "#3A8FD6", "#EDF9F2", "#E0600F", "#F5F0FD", "#00997A"),
+        strict=True,
+    )
+)
+#: Two periods: the earlier a mid blue, the latest navy (4.1:1 between them, each over 3:1 on white).
+PERIOD_COLOURS = ("#3A8FD6", "#0B2A55")
 OUTLINE = "#1b2a41"  # dark outline on every mark keeps 3:1 contrast with the background
 TEXT = "#1b1b1b"
 GRID = "#d9d9d9"
@@ -25,7 +36,7 @@ FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, s
 TEMPLATE = go.layout.Template(
     layout=dict(
         font=dict(family=FONT, size=15, color=TEXT),
-        colorway=list(OKABE_ITO),
+        colorway=list(PALETTE),
         paper_bgcolor="#ffffff",
         plot_bgcolor="#ffffff",
         margin=dict(l=10, r=20, t=30, b=10),
@@ -44,6 +55,19 @@ TEMPLATE = go.layout.Template(
         bargroupgap=0.05,
     )
 )
+
+
+def luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of '#rrggbb'."""
+    channels = [int(hex_colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def new_figure(height: int = 360) -> go.Figure:
@@ -76,14 +100,17 @@ def for_presenting(fig: go.Figure, light: bool = False) -> go.Figure:
     out.update_traces(textfont=dict(size=18, color=ink), selector=dict(type="scatter"))
     if not light:
         out.update_traces(marker_line_color=PRESENT_TEXT, selector=dict(type="bar"))
-        # Marks drawn in black (the palette's last colour) or with dark edges would vanish on black.
+        # Dark tones, black and dark edges would vanish on black: each takes its light tint.
         for trace in out.data:
             marker = getattr(trace, "marker", None)
-            if marker is not None and isinstance(marker.color, str) and marker.color.lower() in ("#000000", "black"):
-                marker.color = PRESENT_TEXT
+            if marker is not None and isinstance(marker.color, str):
+                marker.color = _on_dark(marker.color)
             line = getattr(trace, "line", None)
-            if line is not None and isinstance(line.color, str) and line.color.lower() in ("#000000", "black"):
-                line.color = PRESENT_TEXT
+            if line is not None and isinstance(line.color, str):
+                line.color = _on_dark(line.color)
+            pattern = getattr(marker, "pattern", None) if marker is not None else None
+            if pattern is not None and pattern.fgcolor:
+                pattern.fgcolor = "#000000"
             if marker is not None and marker.line is not None and marker.line.color == OUTLINE:
                 marker.line.color = PRESENT_TEXT
     # The projector is wide: category names go back on one line (wrapped for phones elsewhere).
@@ -100,3 +127,9 @@ def for_presenting(fig: go.Figure, light: bool = False) -> go.Figure:
         note.font.color = ink
         note.font.size = 16
     return out
+
+
+def _on_dark(colour: str) -> str:
+    if colour.lower() in ("#000000", "black", OUTLINE):
+        return PRESENT_TEXT
+    return PALETTE_ON_DARK.get(colour, colour)

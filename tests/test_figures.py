@@ -22,7 +22,7 @@ from figures.charts import (
     timeline,
     trend_lines,
 )
-from figures.theme import OKABE_ITO, PERIOD_COLOURS, TEMPLATE
+from figures.theme import PALETTE, PERIOD_COLOURS, TEMPLATE
 from tests.frames import EARLIER, LATER, PERIODS, frame, row
 
 JUSTICE = ("Arrested", "Charged", "Convicted")
@@ -55,7 +55,7 @@ def check_small_and_themed(fig: go.Figure) -> None:
     template = fig.to_plotly_json()["layout"]["template"]
     assert not {"geo", "mapbox", "map", "ternary", "scene", "polar"} & set(template["layout"])
     assert not template.get("data")
-    assert list(fig.layout.template.layout.colorway) == list(OKABE_ITO)
+    assert list(fig.layout.template.layout.colorway) == list(PALETTE)
     assert len(fig.to_json()) < MAX_JSON
 
 

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from figures.theme import OKABE_ITO, OUTLINE, PERIOD_COLOURS, PRESENT_BACKGROUND
+from figures.theme import OUTLINE, PALETTE, PALETTE_ON_DARK, PERIOD_COLOURS, PRESENT_BACKGROUND, for_presenting
 
 # Machado, Oliveira and Fernandes (2009), severity 1.0, applied to linear RGB.
 CVD = {
@@ -57,7 +57,7 @@ def simulated_difference(a: str, b: str, matrix=None) -> float:
 
 # Colours that appear together in one chart: the two periods, lead and support, and the first
 # four series of a trend chart.
-PAIRS = [PERIOD_COLOURS, OKABE_ITO[:2], *itertools.combinations(OKABE_ITO[:4], 2)]
+PAIRS = [PERIOD_COLOURS, PALETTE[:2], *itertools.combinations(PALETTE[:4], 2)]
 
 
 @pytest.mark.parametrize("vision", [None, *CVD])
@@ -84,3 +84,50 @@ def test_every_bar_has_the_dark_edge(store):
             for trace in chart.figure.data:
                 if trace.type == "bar":
                     assert trace.marker.line.color == OUTLINE, (chart.key, trace.name)
+
+
+@pytest.mark.parametrize(
+    ("palette", "background"),
+    [(PALETTE, "#ffffff"), (tuple(PALETTE_ON_DARK.values()), PRESENT_BACKGROUND)],
+    ids=["on white", "on black"],
+)
+def test_every_colour_has_three_to_one_with_the_background_and_its_neighbours(palette, background):
+    for colour in palette:
+        assert contrast(colour, background) >= 3, colour
+    for a, b in itertools.pairwise((*palette, palette[0])):
+        assert contrast(a, b) >= 3, (a, b)
+    if background == "#ffffff":
+        assert contrast(*PERIOD_COLOURS) >= 3
+
+
+def _drawn_colours(figure) -> list[list[str]]:
+    """The fill colours of a figure's bars, trace by trace, and its lines and points."""
+    return [[t.marker.color] if t.type == "bar" and isinstance(t.marker.color, str) else [] for t in figure.data], [
+        t.line.color
+        for t in figure.data
+        if t.type == "scatter" and "lines" in (t.mode or "") and isinstance(t.line.color, str)
+    ]
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["page", "meeting mode"])
+def test_the_charts_as_drawn_keep_three_to_one(store, presenting):
+    """Computed on every chart the sections draw: each bar and line against the background, and bars
+    side by side (grouped periods, stacked parts) against each other."""
+    from data.queries import Filters
+    from sections import SECTIONS
+
+    background = PRESENT_BACKGROUND if presenting else "#ffffff"
+    checked = 0
+    for section in SECTIONS:
+        for chart in section.build(store, Filters()):
+            if chart.figure is None:
+                continue
+            figure = for_presenting(chart.figure) if presenting else chart.figure
+            bars, lines = _drawn_colours(figure)
+            fills = [c[0] for c in bars if c]
+            for colour in fills + lines:
+                assert contrast(colour, background) >= 3, (chart.key, colour)
+                checked += 1
+            for a, b in itertools.pairwise(fills):
+                assert contrast(a, b) >= 3, (chart.key, a, b)
+    assert checked > 20
