@@ -14,7 +14,7 @@ from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components.facts import fact_list
-from components.tables import rows_table, source_link
+from components.tables import rows_table
 from components.tiles import tile_row
 from components.view_notice import PAGE_VERSION_ID, download_props
 from data.formatting import sources_of
@@ -36,39 +36,28 @@ GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def source_line(rows: pd.DataFrame, publications: dict) -> list:
-    """'Source: SPR update to the board, January 2021, paras 86–88' and/or links to the public releases."""
+    """'Source: SPR update to the board, January 2021, paras 86–88' and the publishers of the public
+    releases ('Home Office; ITV News'), in words; the table links each row to its release."""
     sources = sources_of(rows, publications)
-    by_site = sources.sites
-    parts: list = []
-    for text in sources.paper_texts():
-        if parts:
-            parts.append("; ")
-        parts.append(text)
-    for i, site_urls in enumerate(by_site.values()):
-        if parts:
-            parts.append("; ")
-        parts.append(source_link(site_urls[0], short=True))
-        if len(site_urls) > 1:
-            parts.append(f" ({len(site_urls)} pages)")
-        if i >= 5 and len(by_site) > 7:
-            parts.append(f"; and {len(by_site) - i - 1} more sites (see the table)")
-            break
-    label = "Sources: " if len(parts) > 1 or any(len(u) > 1 for u in by_site.values()) else "Source: "
-    return [label, *parts]
+    parts = [*sources.paper_texts(), *sources.publishers]
+    label = "Sources: " if len(parts) > 1 else "Source: "
+    return [label, "; ".join(parts)]
 
 
 DOWNLOADS = (("png", "PNG image"), ("svg", "SVG image"), ("pdf", "PDF"), ("csv", "CSV data"), ("xlsx", "Excel data"))
 
 
-def downloads(chart: Chart, section: str, filters: Filters) -> html.Div:
-    """Links to the chart as images and its figures as data, under the current filters."""
-    items: list = []
+#: The class of the link at the top of each chart that skips to the next one.
+SKIP_CLASS = "skip-chart"
+
+
+def downloads(chart: Chart, section: str, filters: Filters) -> html.Details:
+    """One menu (a single Tab stop while closed): the chart as images and its figures as data, under the
+    current filters, and full screen."""
     owner = BY_SLUG.get(section)
     how = download_props(datasets_of(chart.rows, owner.datasets if owner is not None else ()))
-    for fmt, label in DOWNLOADS:
-        if items:
-            items.append(" · ")
-        items.append(
+    items = [
+        html.Li(
             html.A(
                 label,
                 href=links.chart_export(section, chart.key, fmt, filters),
@@ -76,17 +65,20 @@ def downloads(chart: Chart, section: str, filters: Filters) -> html.Div:
                 **{"aria-label": f"Download '{chart.title}' as {label}"},
             )
         )
-    return html.Div(
-        [
-            html.Span("Download: ", className="fw-semibold"),
-            *items,
+        for fmt, label in DOWNLOADS
+    ]
+    items.append(
+        html.Li(
             html.Button(
                 "Full screen",
                 type="button",
-                className="btn btn-outline-dark btn-sm ms-3 fullscreen-button",
+                className="btn btn-outline-dark btn-sm fullscreen-button",
                 **{"aria-label": f"Show '{chart.title}' full screen", "data-target": chart.key},
-            ),
-        ],
+            )
+        )
+    )
+    return html.Details(
+        [html.Summary("Download or show full screen"), html.Ul(items, className="chart-download-list")],
         className="chart-downloads small",
     )
 
@@ -105,40 +97,42 @@ def chart_body(chart: Chart, title_id: str, summary_id: str, publications: dict)
         return fact_list(chart.rows, show_category=chart.facts_by_category, publications=publications)
     if chart.figure is None or chart.rows.empty:
         return html.P(chart.empty_message or "No figures for this selection.", className="empty-chart")
-    # A <figure> named by the card's title and described by its summary (a figure may hold the
-    # chart's own controls, which role="img" may not).
+    # An image named by the card's title (its finding) and described by its summary; the drawing
+    # itself is hidden from assistive technology (its SVG would read as a string of tick numbers).
     return html.Figure(
-        dcc.Graph(id=f"{chart.key}-graph", figure=chart.figure, config=GRAPH_CONFIG),
+        html.Div(
+            dcc.Graph(id=f"{chart.key}-graph", figure=chart.figure, config=GRAPH_CONFIG), **{"aria-hidden": "true"}
+        ),
+        role="img",
         **{"aria-labelledby": title_id, "aria-describedby": summary_id},
         className="chart-graph",
     )
 
 
 def chart_card(
-    chart: Chart, publications: dict, section: str | None = None, filters: Filters | None = None
+    chart: Chart,
+    publications: dict,
+    section: str | None = None,
+    filters: Filters | None = None,
+    next_id: str | None = None,
 ) -> html.Section:
+    """A chart's card. Its Tab stops: a link past it (to ``next_id``, shown when focused), its table,
+    and one menu of downloads."""
     title_id = f"{chart.key}-title"
     summary_id = f"{chart.key}-summary"
     body = chart_body(chart, title_id, summary_id, publications)
     caveats = list(dict.fromkeys(c for c in chart.caveats if c))
     children: list = [
+        html.A("Skip to the next chart", href=f"#{next_id}", className=f"{SKIP_CLASS} visually-hidden-focusable")
+        if next_id
+        else None,
         html.P("Context from other sources", className="context-badge small") if chart.context else None,
         html.H2(chart.title, id=title_id, className="chart-title h4"),
         html.P(chart.summary, id=summary_id, className="chart-summary") if chart.summary else None,
         body,
     ]
     if not chart.rows.empty:
-        children.append(html.P(source_line(chart.rows, publications), className="chart-source small"))
-    if section and not chart.rows.empty:
-        children.append(downloads(chart, section, filters or Filters()))
-    if caveats:
-        children.append(
-            html.Div(
-                [html.Strong("Caveats"), html.Ul([html.Li(c) for c in caveats])],
-                className="chart-caveats small",
-            )
-        )
-    if not chart.rows.empty:
+        # The table is the next key after the chart.
         children.append(
             html.Details(
                 [
@@ -148,6 +142,16 @@ def chart_card(
                 className="chart-table",
             )
         )
+        children.append(html.P(source_line(chart.rows, publications), className="chart-source small"))
+    if caveats:
+        children.append(
+            html.Div(
+                [html.Strong("Caveats"), html.Ul([html.Li(c) for c in caveats])],
+                className="chart-caveats small",
+            )
+        )
+    if section and not chart.rows.empty:
+        children.append(downloads(chart, section, filters or Filters()))
     return html.Section(children, className="chart-card", id=chart.key, **{"aria-labelledby": title_id})
 
 

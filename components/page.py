@@ -98,6 +98,8 @@ def filter_notice(rows: pd.DataFrame, filters: Filters) -> str:
     return " ".join(notes)
 
 
+#: Where "Skip to the next chart" on a page's last chart leads.
+PAGE_END_ID = "page-end"
 #: Where the page says a board pack is being made (``assets/app.js`` writes into it).
 PACK_STATUS_ID = "pack-status"
 #: Links to files that take seconds to make: the page shows that the file is being made.
@@ -180,8 +182,18 @@ def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
             else None,
             pack_links(section.slug, filters),
             html.Div(
-                [chart_card(c, store.publications, section=section.slug, filters=filters) for c in charts],
+                [
+                    chart_card(
+                        c,
+                        store.publications,
+                        section=section.slug,
+                        filters=filters,
+                        next_id=charts[i + 1].key if i + 1 < len(charts) else PAGE_END_ID,
+                    )
+                    for i, c in enumerate(charts)
+                ],
                 className="chart-grid",
             ),
+            html.P("End of the charts on this page.", id=PAGE_END_ID, tabIndex="-1", className="visually-hidden"),
         ]
     )

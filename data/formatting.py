@@ -119,6 +119,9 @@ class Sources:
 
     papers: tuple[tuple[str, str], ...]
     sites: dict[str, list[str]]
+    #: Who published the public releases, in first-seen order ('Home Office', 'ITV News'); a release
+    #: missing from the catalogue is named by its site.
+    publishers: tuple[str, ...] = ()
 
     def paper_texts(self) -> list[str]:
         """'SPR update to the board, January 2021, paras 86–88', one per paper."""
@@ -142,7 +145,13 @@ def sources_of(rows, publications: Mapping[str, object]) -> Sources:
         for pub, paras in sorted(by_paper.items(), key=lambda item: when(item[0]), reverse=True)
     )
     _, sites = group_sources(rows["source"])
-    return Sources(papers, sites)
+    publishers: dict[str, None] = {}
+    for source, pub in zip(rows["source"].astype(str), rows["publication"].astype(str), strict=True):
+        if source.startswith(("http://", "https://")):
+            found = publications.get(pub)
+            name = getattr(found, "publisher", "") if found is not None else ""
+            publishers.setdefault(name or urlparse(source).netloc.removeprefix("www."), None)
+    return Sources(papers, sites, tuple(publishers))
 
 
 def group_sources(sources) -> tuple[str, dict[str, list[str]]]:

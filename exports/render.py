@@ -42,13 +42,13 @@ def _wrap(text: str, width: int) -> str:
 def source_text(chart: Chart, publications: dict, label: bool = True, short: bool = False) -> str:
     """'Source: SPR update to the board, January 2021, para 88' or the public pages' addresses, in one line.
 
-    ``short`` names each public site once ('gov.uk (3 pages)') instead of every address.
+    ``short`` names each public release by its publisher ('Home Office; ITV News') instead of every address.
     """
     sources = sources_of(chart.rows, publications)
     by_site = sources.sites
     parts = sources.paper_texts()
     if short:
-        parts += [f"{site} ({len(urls)} pages)" if len(urls) > 1 else site for site, urls in by_site.items()]
+        parts += list(sources.publishers)
     else:
         parts += [url for urls in by_site.values() for url in urls]
     prefix = ("Sources: " if len(parts) > 1 else "Source: ") if label else ""

@@ -41,10 +41,19 @@ def layout(**_query: str) -> html.Div:
                         "Use it on a phone, or zoomed in, down to 320 pixels wide, without losing content or scrolling sideways."
                     ),
                     html.Li(
-                        "See changes in words and arrows (▲ up, ▼ down) as well as colour; chart colours are "
-                        "chosen to stay distinct for the common kinds of colour blindness (Okabe–Ito palette)."
+                        "See changes in words and arrows (▲ up, ▼ down) as well as colour; every bar and line has "
+                        "at least 3:1 contrast with the background and with the marks beside it, and the colours "
+                        "stay distinct for the common kinds of colour blindness."
                     ),
-                    html.Li("Present in meeting mode: white on black, large type, keyboard controls."),
+                    html.Li(
+                        "Present in meeting mode: white on black or dark on white, large type, keyboard controls, "
+                        "and a presenter view with the notes."
+                    ),
+                    html.Li(
+                        "Pass each chart in three key presses: a 'Skip to the next chart' link, the table, and one "
+                        "menu of downloads. A screen reader hears each chart by its finding and its summary; the "
+                        "drawing itself, a string of axis numbers, is hidden from it."
+                    ),
                 ]
             ),
             html.H2("How accessible it is", className="h4"),
@@ -55,6 +64,26 @@ def layout(**_query: str) -> html.Div:
                 "open and in meeting mode, at phone and desktop widths. Any problem the checker finds fails the "
                 "build. A keyboard-only test sets filters, opens a table and downloads a chart's data."
             ),
+            html.H2("Downloadable documents", className="h4"),
+            html.Ul(
+                [
+                    html.Li(
+                        "The PowerPoint board pack uses PowerPoint's own charts and tables, with their figures "
+                        "inside, so a screen reader can read them; each chart has alt text stating its finding, "
+                        "every slide has a title, a number and the handling mark, and the notes hold the figures "
+                        "and caveats. Type is at least 14 point."
+                    ),
+                    html.Li(
+                        "The PDF board pack is a tagged PDF: headings, tables with header cells, and figures "
+                        "with alt text, in reading order, with its title and language set."
+                    ),
+                    html.Li(
+                        "Excel downloads hold the figures as an Excel Table with a header row, numbers as numbers "
+                        "and dates as dates, and a sheet laid out as the chart shows them. CSV files start with "
+                        "lines saying what they hold, then the figures."
+                    ),
+                ]
+            ),
             html.H2("Known limitations", className="h4"),
             html.Ul(
                 [
@@ -64,9 +93,12 @@ def layout(**_query: str) -> html.Div:
                         "summary under each title and as a table."
                     ),
                     html.Li(
-                        "Downloaded images (PNG, SVG, PDF) and the PowerPoint and PDF board packs carry the "
-                        "chart's title, source and caveats as text, but the chart in them is a picture; the "
-                        "figures are in the slide notes and in the CSV and Excel downloads."
+                        "Downloaded chart images (PNG, SVG, PDF) are pictures: the figures they show are in the CSV "
+                        "and Excel downloads, and their title, source and caveats are drawn in as text."
+                    ),
+                    html.Li(
+                        "A timeline in the PowerPoint pack is a picture with its finding as alt text, because "
+                        "PowerPoint has no native chart that keeps its dates apart."
                     ),
                     html.Li(
                         "Automated testing cannot find every problem; no manual screen-reader audit has yet been done."

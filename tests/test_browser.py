@@ -86,7 +86,7 @@ def test_table_toggle_shows_the_same_figures(page, base_url):
     card = page.locator("#rocu-justice")
     table = card.locator("table")
     expect(table).to_be_hidden()
-    card.locator("summary").click()
+    card.locator("summary", has_text="Show these figures as a table").click()
     expect(table).to_be_visible()
     expect(table.locator("tbody tr", has_text="Arrested").filter(has_text="Dec 2018 to Nov 2019")).to_contain_text(
         "765"
@@ -330,6 +330,7 @@ def test_presenter_view_keeps_in_step_without_the_server(browser, base_url):
 
 def test_download_links_carry_the_filters(page, base_url):
     page.goto(base_url + "/organised-crime?strand=Pursue")
+    page.locator("#rocu-disruptions .chart-downloads summary").click()
     link = page.locator("#rocu-disruptions").get_by_role("link", name="CSV data", exact=False).first
     with page.expect_download() as info:
         link.click()
@@ -383,16 +384,47 @@ def test_a_whole_task_by_keyboard_only(page, base_url):
 
     page.goto(base_url + "/organised-crime")
     page.wait_for_selector("#rocu-justice-graph .js-plotly-plot .main-svg")
-    tab_to("#rocu-justice a[href*='.csv']")
+    # The table is the next key after the chart's skip link.
+    tab_to("#rocu-justice .skip-chart")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.matches('#rocu-justice .chart-table summary')")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.querySelector('#rocu-justice .chart-table').open")
+    page.keyboard.press("Space")
+    assert not page.evaluate("document.querySelector('#rocu-justice .chart-table').open")
+    # The downloads are one menu: open it, and the data is a key away.
+    tab_to("#rocu-justice .chart-downloads summary")
+    page.keyboard.press("Enter")
+    tab_to("#rocu-justice a[href*='.csv']", limit=8)
     with page.expect_download() as info:
         page.keyboard.press("Enter")
     assert info.value.suggested_filename == "rocu-justice.csv"
 
-    tab_to("#rocu-justice summary")
+
+def test_each_chart_is_three_tab_stops_and_can_be_skipped(page, base_url):
+    page.goto(base_url + "/organised-crime")
+    page.wait_for_selector("#rocu-justice-graph .js-plotly-plot .main-svg")
+    page.locator("#rocu-disruptions .skip-chart").focus()
+    stops = ["skip link"]
+    for _ in range(2):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.textContent"))
+        assert page.evaluate("document.activeElement.closest('.chart-card').id") == "rocu-disruptions"
+    page.keyboard.press("Tab")
+    # Three stops inside a chart (skip link, table, downloads); the fourth is the next chart.
+    assert stops == ["skip link", "Show these figures as a table", "Download or show full screen"]
+    assert page.evaluate("document.activeElement.closest('.chart-card').id") != "rocu-disruptions"
+    # The skip link jumps to the next chart.
+    page.locator("#rocu-disruptions .skip-chart").focus()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.querySelector('#rocu-justice details').open")
-    page.keyboard.press("Space")
-    assert not page.evaluate("document.querySelector('#rocu-justice details').open")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.chart-card').id") == "rocu-lead-support"
+    # A screen reader meets the chart as one image named by its finding, not its SVG's numbers.
+    figure = page.locator("#rocu-disruptions figure")
+    assert figure.get_attribute("role") == "img"
+    assert (
+        page.evaluate("document.querySelector('#rocu-disruptions figure > div').getAttribute('aria-hidden')") == "true"
+    )
 
 
 def test_tab_never_gets_stuck(page, base_url):
