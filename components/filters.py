@@ -28,11 +28,16 @@ def url_location() -> dcc.Location:
     return dcc.Location(id=URL_ID, refresh="callback-nav")
 
 
-def _select(id_: str, label: str, options: list[tuple[str, str]], value: str) -> dbc.Col:
+def _select(id_: str, label: str, options: list[tuple[str, str]], value: str, unavailable=frozenset()) -> dbc.Col:
+    """A native select; options the page has no figures for are greyed out (and say so in their label)."""
     return dbc.Col(
         [
             dbc.Label(label, html_for=id_, className="fw-semibold mb-1"),
-            dbc.Select(id=id_, options=[{"label": text, "value": val} for val, text in options], value=value),
+            dbc.Select(
+                id=id_,
+                options=[{"label": text, "value": val, "disabled": val in unavailable} for val, text in options],
+                value=value,
+            ),
         ],
         xs=12,
         md=3,
@@ -45,8 +50,14 @@ def filter_bar(options: FilterOptions, filters: Filters) -> html.Form:
         dbc.Row(
             [
                 _select(PERIOD_ID, "Period", options.periods, filters.period),
-                _select(STRAND_ID, "Strand (CONTEST or organised crime)", options.strands, filters.strand),
-                _select(FORCE_ID, "Force or area", options.forces, filters.force),
+                _select(
+                    STRAND_ID,
+                    "Strand (CONTEST or organised crime)",
+                    options.strands,
+                    filters.strand,
+                    options.unavailable,
+                ),
+                _select(FORCE_ID, "Force or area", options.forces, filters.force, options.unavailable),
                 dbc.Col(
                     [
                         html.Button("Apply filters", id=APPLY_ID, type="button", className="btn btn-dark me-2"),

@@ -90,7 +90,13 @@ def filter_notice(rows: pd.DataFrame, filters: Filters) -> str:
     notes = []
     if filters.period != ALL and filters.period not in set(rows["period"]):
         notes.append(f"There are no figures for the period '{filters.period}' on this page.")
-    if filters.strand != ALL and filters.strand not in set(rows["strand"].astype(str)):
+    strands = set(rows["strand"].astype(str)) - {""}
+    if filters.strand != ALL and not strands:
+        notes.append(
+            f"This page's figures are not split by strand, so the strand filter ('{filters.strand}') is not "
+            "applied here: every figure is shown."
+        )
+    elif filters.strand != ALL and filters.strand not in strands:
         notes.append(f"No figures on this page belong to the strand '{filters.strand}'.")
     if filters.force != ALL and filters.force not in set(rows["force"].astype(str)):
         covered = ", ".join(sorted(set(rows["force"].astype(str))))

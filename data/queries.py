@@ -133,33 +133,45 @@ def ordered_periods(frame: pd.DataFrame) -> list[str]:
     return [str(first.iat[i]) for i in sorted(range(len(first)), key=key)]
 
 
+#: Said after an option the page has no figures for (the option is also greyed out).
+NO_FIGURES = "no figures on this page"
+
+
 @dataclass(frozen=True)
 class FilterOptions:
-    """Choices for the filter bar: (value, label) pairs, 'all' first."""
+    """Choices for the filter bar: (value, label) pairs, 'all' first. ``unavailable`` holds the values
+    this page has no figures for: they are listed, greyed out and labelled so, never a dead end."""
 
     periods: list[tuple[str, str]]
     strands: list[tuple[str, str]]
     forces: list[tuple[str, str]]
+    unavailable: frozenset[str] = frozenset()
 
 
 def filter_options(frame: pd.DataFrame, filters: Filters) -> FilterOptions:
     """Options from the data: this page's periods, the four strands, the region, its forces and
     any other area this page's data covers. A value in the URL that this page lacks stays listed."""
     periods = [(ALL, "All periods")] + [(p, p) for p in ordered_periods(frame)]
-    strands = [(ALL, "All strands")] + [(s, s) for s in schema.STRANDS]
+    present_strands = set(frame["strand"].astype(str))
+    strands = [(ALL, "All strands")] + [
+        (s, s if s in present_strands else f"{s} ({NO_FIGURES})") for s in schema.STRANDS
+    ]
     present = set(frame["force"].astype(str))
     forces = list(schema.FORCES[:5]) + [f for f in schema.FORCES[5:] if f in present]
-    forces_opts = [(ALL, "All areas")] + [(f, f) for f in forces]
+    forces_opts = [(ALL, "All areas")] + [(f, f if f in present else f"{f} ({NO_FIGURES})") for f in forces]
+    unavailable = {s for s in schema.STRANDS if s not in present_strands} | {f for f in forces if f not in present}
 
     def keep(options: list[tuple[str, str]], value: str) -> list[tuple[str, str]]:
         if value != ALL and value not in {v for v, _ in options}:
-            return [*options, (value, f"{value} (no figures on this page)")]
+            return [*options, (value, f"{value} ({NO_FIGURES})")]
         return options
 
     return FilterOptions(
         periods=keep(periods, filters.period),
         strands=keep(strands, filters.strand),
         forces=keep(forces_opts, filters.force),
+        # The value the address chose stays choosable, so the bar shows what is applied.
+        unavailable=frozenset(unavailable - {filters.strand, filters.force}),
     )
 
 

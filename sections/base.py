@@ -16,7 +16,7 @@ import pandas as pd
 
 from data.checks import concerns, store_checks
 from data.loader import DataStore
-from data.queries import Filters, text_equals
+from data.queries import ALL, Filters, text_equals
 from figures.chart import Chart, failed_chart
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,17 @@ def section_charts(section: Section, store: DataStore, filters: Filters) -> list
     Callers must not change what they get back (figures are copied before restyling). A section whose
     code fails as a whole gives one chart saying so, never an error page.
     """
-    return store.memo.get_or_make(("charts", section, filters), lambda: _build(section, store, filters))
+    charts = store.memo.get_or_make(("charts", section, filters), lambda: _build(section, store, filters))
+    if filters.strand != ALL and not has_strands(charts):
+        # A strand means nothing on a section none of whose figures has one: the filter is not applied
+        # there (the page says so), rather than emptying every chart.
+        return section_charts(section, store, dataclasses.replace(filters, strand=ALL))
+    return charts
+
+
+def has_strands(charts: list[Chart]) -> bool:
+    """Whether any figure these charts could show belongs to a strand."""
+    return any(c.pool is not None and not c.pool.empty and (c.pool["strand"].astype(str) != "").any() for c in charts)
 
 
 def _build(section: Section, store: DataStore, filters: Filters) -> list[Chart]:

@@ -97,7 +97,7 @@ def test_unknown_url_value_stays_selected_and_is_explained(dash_app):
     tree = page_layout(dash_app, "/organised-crime")(period="2019/20")
     select = by_id(tree, filter_ids.PERIOD_ID)
     assert select.value == "2019/20"
-    assert {"label": "2019/20 (no figures on this page)", "value": "2019/20"} in select.options
+    assert {"label": "2019/20 (no figures on this page)", "value": "2019/20", "disabled": False} in select.options
     assert any("no figures for the period '2019/20'" in t for t in texts(tree))
 
 
@@ -231,3 +231,32 @@ def test_meeting_mode_moves_caveats_past_two_lines_to_slides_of_their_own(client
     following = "".join(slide(f"/present/referral-trends/ref-concern/{n}") for n in range(2, 6))
     for caveat in chart.caveats:
         assert caveat[:60] in following, caveat
+
+
+def test_a_strand_filter_is_not_applied_on_a_page_without_strands_and_the_page_says_so(client, store):
+    from data.queries import Filters
+    from sections import BY_SLUG, section_charts
+    from web.page_cache import router_request
+
+    section = BY_SLUG["public-order"]
+    plain = section_charts(section, store, Filters())
+    carried = section_charts(section, store, Filters(strand="Pursue"))
+    assert [c.key for c in carried if not c.is_empty] == [c.key for c in plain if not c.is_empty]
+    res = client.post(
+        "/_dash-update-component",
+        data=router_request("/public-order", "?strand=Pursue"),
+        content_type="application/json",
+    )
+    text = json.dumps(res.get_json(), ensure_ascii=False)
+    assert text.count("not split by strand, so the strand filter ('Pursue') is not applied here") == 1
+    # A page with strands still applies it.
+    ct = section_charts(BY_SLUG["counter-terrorism"], store, Filters(strand="Pursue"))
+    assert any(c.is_empty for c in ct)
+
+
+def test_filter_options_without_figures_are_greyed_out(client):
+    from web.page_cache import router_request
+
+    res = client.post("/_dash-update-component", data=router_request("/public-order"), content_type="application/json")
+    text = json.dumps(res.get_json(), ensure_ascii=False)
+    assert '"label": "Staffordshire (no figures on this page)", "value": "Staffordshire", "disabled": true' in text

@@ -287,8 +287,21 @@ def test_ordered_periods_years():
 def test_filter_options_periods_strands_and_region(outcomes):
     options = filter_options(outcomes, Filters())
     assert options.periods == [(ALL, "All periods"), (EARLIER, EARLIER), (LATER, LATER)]
-    assert options.strands == [(ALL, "All strands")] + [(s, s) for s in ("Pursue", "Prevent", "Protect", "Prepare")]
-    assert options.forces == [(ALL, "All areas")] + [(f, f) for f in REGION_AND_FORCES]
+    # Strands and areas this page has no figures for are listed, said so, and greyed out.
+    assert options.strands == [(ALL, "All strands"), ("Pursue", "Pursue"), ("Prevent", "Prevent")] + [
+        (s, f"{s} (no figures on this page)") for s in ("Protect", "Prepare")
+    ]
+    region, *forces = REGION_AND_FORCES
+    assert options.forces == [(ALL, "All areas"), (region, region)] + [
+        (f, f"{f} (no figures on this page)") for f in forces
+    ]
+    assert options.unavailable == {"Protect", "Prepare", *forces}
+
+
+def test_the_filter_value_chosen_stays_choosable_though_the_page_lacks_it(outcomes):
+    options = filter_options(outcomes, Filters(strand="Protect", force="Staffordshire"))
+    assert "Protect" not in options.unavailable and "Staffordshire" not in options.unavailable
+    assert "Prepare" in options.unavailable
 
 
 def test_filter_options_include_other_areas_present_in_schema_order():
@@ -326,7 +339,8 @@ def test_filter_options_keep_a_url_value_not_in_the_data(outcomes, key, value):
 def test_filter_options_url_value_in_the_data_not_repeated(outcomes):
     options = filter_options(outcomes, Filters(period=LATER, strand="Prepare", force="Staffordshire"))
     assert options.periods == [(ALL, "All periods"), (EARLIER, EARLIER), (LATER, LATER)]
-    assert not any("no figures" in label for _, label in options.strands + options.forces)
+    for listed in (options.strands, options.forces):
+        assert len({v for v, _ in listed}) == len(listed)
 
 
 # --- compare_latest ---------------------------------------------------------------------------
