@@ -44,7 +44,15 @@ def source_line(rows: pd.DataFrame, publications: dict) -> list:
     return [label, "; ".join(parts)]
 
 
-DOWNLOADS = (("png", "PNG image"), ("svg", "SVG image"), ("pdf", "PDF"), ("csv", "CSV data"), ("xlsx", "Excel data"))
+#: (format, label, extra query): the slide-sized images, a document-sized one (16 cm wide at 300 dpi), the data.
+DOWNLOADS = (
+    ("png", "PNG image", {}),
+    ("png", "PNG for a document (16 cm)", {"size": "document"}),
+    ("svg", "SVG image", {}),
+    ("pdf", "PDF", {}),
+    ("csv", "CSV data", {}),
+    ("xlsx", "Excel data", {}),
+)
 
 
 #: The class of the link at the top of each chart that skips to the next one.
@@ -60,12 +68,12 @@ def downloads(chart: Chart, section: str, filters: Filters) -> html.Details:
         html.Li(
             html.A(
                 label,
-                href=links.chart_export(section, chart.key, fmt, filters),
+                href=links.chart_export(section, chart.key, fmt, filters, **extra),
                 **how,
                 **{"aria-label": f"Download '{chart.title}' as {label}"},
             )
         )
-        for fmt, label in DOWNLOADS
+        for fmt, label, extra in DOWNLOADS
     ]
     items.append(
         html.Li(

@@ -12,12 +12,14 @@ import concurrent.futures
 import logging
 import textwrap
 import threading
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
 from data import schema
-from data.formatting import format_value, sources_of
+from data.formatting import sources_of
 from data.marking import rows_marking
+from exports.native import FACT_COLUMNS, fact_rows
 from figures.chart import Chart
 from figures.theme import FONT, OUTLINE, TEXT, new_figure
 
@@ -29,6 +31,31 @@ WIDTH, HEIGHT, PNG_SCALE = 1600, 900, 1.2
 TIME_LIMIT_SECONDS = 30
 #: Pixels between the plot area and the source line (room for the axis labels).
 FOOTER_GAP = 60
+
+
+@dataclass(frozen=True)
+class ImageSize:
+    """How big a chart image is drawn and its type. ``SLIDE`` fills a 16:9 slide; ``DOCUMENT`` is placed
+    16 cm wide in a report at 300 dpi, where its smallest type (12 CSS px of 600) is 9 pt."""
+
+    name: str
+    width: int
+    height: int
+    png_scale: float
+    title_px: int
+    body_px: int
+    footer_px: int
+    title_wrap: int
+    footer_wrap: int
+
+    @property
+    def factor(self) -> float:
+        return self.body_px / 18
+
+
+SLIDE = ImageSize("slide", WIDTH, HEIGHT, PNG_SCALE, 28, 18, 15, 80, 170)
+DOCUMENT = ImageSize("document", 600, 450, 1890 / 600, 16, 12, 12, 58, 84)
+IMAGE_SIZES = {s.name: s for s in (SLIDE, DOCUMENT)}
 
 
 class ExportError(RuntimeError):
@@ -55,104 +82,109 @@ def source_text(chart: Chart, publications: dict, label: bool = True, short: boo
     return prefix + "; ".join(parts)
 
 
-def _table_columns(chart: Chart) -> tuple[list[str], list[str], list[str], list[str]]:
-    """What, figure, period and source columns: of the tiles and points where the chart has them (a
-    summary), else of its rows."""
-    if chart.tiles or chart.points:
-        names = [t.label for t in chart.tiles] + ["What changed most"] * len(chart.points)
-        values = [t.value + (f" ({t.change})" if t.change else "") for t in chart.tiles] + list(chart.points)
-        periods = [t.period for t in chart.tiles] + [""] * len(chart.points)
-        sources = [t.source.removeprefix("Source: ").removeprefix("Sources: ") for t in chart.tiles]
-        return names, values, periods, sources + [""] * len(chart.points)
-    rows = chart.rows
-    values = [
-        format_value(v, str(u), str(q), t)
-        for v, u, q, t in zip(rows["value"], rows["unit"], rows["qualifier"], rows["value_text"], strict=True)
-    ]
-    names = [f"{m} ({b})" if b else str(m) for m, b in zip(rows["measure"], rows["breakdown"], strict=True)]
-    sources = [s if t == "paper" else "public source" for s, t in zip(rows["source"], rows["source_type"], strict=True)]
-    return names, values, list(rows["period"]), sources
+#: Relative widths of the fact table's columns in an image (What, Figure, Period, Force or area, Source).
+_FACT_COLUMN_WIDTHS = (3, 2.6, 1.4, 1.4, 2.4)
 
 
 def _table_length(chart: Chart) -> int:
     return len(chart.tiles) + len(chart.points) if chart.tiles or chart.points else len(chart.rows)
 
 
-def facts_figure(chart: Chart) -> go.Figure:
-    """A statement chart (or a summary of tiles and points) as a table figure (what, figure, period, source)."""
-    fig = new_figure(height=HEIGHT)
-    names, values, periods, sources = _table_columns(chart)
+def facts_figure(chart: Chart, publications: dict, size: ImageSize | None = None) -> go.Figure:
+    """A statement chart (or a summary of tiles and points) as a table figure: what, figure, period, force
+    or area and source (a real source for each row); a period or area column no row fills is left out."""
+    size = size or SLIDE
+    fig = new_figure(height=size.height)
+    rows = fact_rows(chart, publications)
+    keep = [k for k in range(len(FACT_COLUMNS)) if k not in (2, 3) or any(r[k] for r in rows)]
     fig.add_trace(
         go.Table(
-            columnwidth=[3, 3, 1.4, 1],
+            columnwidth=[_FACT_COLUMN_WIDTHS[k] for k in keep],
             header=dict(
-                values=["What", "Figure", "Period", "Source"],
+                values=[FACT_COLUMNS[k] for k in keep],
                 fill_color="#1b2a41",
-                font=dict(color="#ffffff", size=18, family=FONT),
+                font=dict(color="#ffffff", size=max(size.body_px, round(18 * size.factor)), family=FONT),
                 align="left",
-                height=36,
+                height=round(36 * size.factor),
             ),
             cells=dict(
-                values=[names, values, periods, sources],
+                values=[[r[k] for r in rows] for k in keep],
                 fill_color="#ffffff",
                 line_color="#b1b4b6",
-                font=dict(color=TEXT, size=16, family=FONT),
+                font=dict(color=TEXT, size=max(size.body_px, round(16 * size.factor)), family=FONT),
                 align="left",
-                height=30,
+                height=round(30 * size.factor),
             ),
         )
     )
     return fig
 
 
-def export_figure(chart: Chart, publications: dict, annotated: bool = True) -> go.Figure:
-    """The chart's figure (or its facts as a table) at export size.
+def export_figure(chart: Chart, publications: dict, annotated: bool = True, size: ImageSize = SLIDE) -> go.Figure:
+    """The chart's figure (or its facts as a table) at export ``size``.
 
     ``annotated``: title, source and caveats drawn into the image (downloads). The board pack
     puts them on the slide as text instead, so its images are plain.
     """
     tabular = chart.figure is None or chart.facts or bool(chart.tiles or chart.points)
-    base = facts_figure(chart) if tabular else chart.figure
+    base = facts_figure(chart, publications, size) if tabular else chart.figure
     fig = go.Figure(base)
+    k = size.factor
     # Keep any room the chart made for its own outside labels (totals, "more than 360").
-    right = max(60, (base.layout.margin.r or 0) + 20)
-    height = HEIGHT
+    right = max(round(60 * k), round((base.layout.margin.r or 0) * k) + 20)
+    height = size.height
     if tabular:
         # A table image grows with its rows, so none is cut off.
-        height = max(HEIGHT, 260 + 34 * _table_length(chart))
+        height = max(size.height, round((260 + 34 * _table_length(chart)) * k))
+    # No text smaller than the size's body type (stacked labels too small for their segment are hidden).
+    if fig.layout.uniformtext and fig.layout.uniformtext.minsize:
+        fig.update_layout(uniformtext=dict(minsize=max(fig.layout.uniformtext.minsize, size.body_px)))
+    for note in fig.layout.annotations:
+        if note.font and note.font.size:
+            note.font.size = max(size.body_px, round(note.font.size * k))
     if not annotated:
         fig.update_layout(
-            width=WIDTH, height=height, margin=dict(l=60, r=right, t=60, b=60), font=dict(size=18), title=None
+            width=size.width,
+            height=height,
+            margin=dict(l=round(60 * k), r=right, t=round(60 * k), b=round(60 * k)),
+            font=dict(size=size.body_px),
+            title=None,
         )
         return fig
-    footer = [_wrap(source_text(chart, publications, short=True), 170)]
-    footer += [_wrap(f"Caveat: {c}", 170) for c in chart.caveats]
+    footer = [_wrap(source_text(chart, publications, short=True), size.footer_wrap)]
+    footer += [_wrap(f"Caveat: {c}", size.footer_wrap) for c in chart.caveats]
     if chart.context:
         footer.append("Context from public sources other than the board paper.")
     footer_lines = sum(part.count("<br>") + 1 for part in footer)
-    title_lines = _wrap(chart.title, 80).count("<br>") + 1
+    title_lines = _wrap(chart.title, size.title_wrap).count("<br>") + 1
+    line = round(size.footer_px * 1.45)
     fig.update_layout(
-        width=WIDTH,
+        width=size.width,
         height=height,
         title=dict(
-            text=_wrap(chart.title, 80),
+            text=_wrap(chart.title, size.title_wrap),
             x=0.01,
             xanchor="left",
             xref="container",
             # Plotly sizes a top-anchored title by its first line only, so the first line sits
             # 40 px down and the rest flow below it, above the legend.
-            y=1 - 40 / height,
+            y=1 - round(40 * k) / height,
             yref="container",
             yanchor="top",
-            font=dict(size=28, family=FONT, color=TEXT),
+            font=dict(size=size.title_px, family=FONT, color=TEXT),
         ),
-        margin=dict(l=60, r=right, t=80 + 36 * title_lines, b=FOOTER_GAP + 22 * footer_lines + 20),
-        font=dict(size=18),
+        margin=dict(
+            l=round(60 * k),
+            r=right,
+            t=round(80 * k) + round(size.title_px * 1.3) * title_lines,
+            b=round(FOOTER_GAP * k) + line * footer_lines + 20,
+        ),
+        font=dict(size=size.body_px),
     )
     mark = rows_marking(chart.rows)
     if mark == schema.OFFICIAL_SENSITIVE:
         # The handling mark drawn at the top and bottom of the image, as on the page, in room of its own.
-        top, bottom = fig.layout.margin.t, fig.layout.margin.b + MARK_ROOM
+        top, bottom = fig.layout.margin.t, fig.layout.margin.b + round(MARK_ROOM * k)
         fig.update_layout(margin=dict(b=bottom))
         for y, anchor, shift in ((1, "top", top - 8), (0, "bottom", -(bottom - 6))):
             fig.add_annotation(
@@ -165,7 +197,7 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True) -> g
                 xanchor="center",
                 yanchor=anchor,
                 showarrow=False,
-                font=dict(size=16, color="#8a1c1c", family=FONT),
+                font=dict(size=max(size.body_px, round(16 * k)), color="#8a1c1c", family=FONT),
             )
     fig.add_annotation(
         text="<br>".join(footer),
@@ -173,14 +205,25 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True) -> g
         yref="paper",
         x=0,
         y=0,
-        yshift=-FOOTER_GAP,
+        # From the image's left margin, not the plot's (which long category names push right).
+        xshift=-_tick_label_room(fig, size.body_px),
+        yshift=-round(FOOTER_GAP * k),
         xanchor="left",
         yanchor="top",
         align="left",
         showarrow=False,
-        font=dict(size=15, color=OUTLINE, family=FONT),
+        font=dict(size=size.footer_px, color=OUTLINE, family=FONT),
     )
     return fig
+
+
+def _tick_label_room(fig: go.Figure, px: int) -> int:
+    """About how wide the category names left of a horizontal chart are drawn, in pixels."""
+    names = [str(v) for t in fig.data if getattr(t, "orientation", None) == "h" and t.y is not None for v in t.y]
+    if fig.layout.yaxis.type == "category" or names:
+        longest = max((len(part) for n in names for part in n.split("<br>")), default=0)
+        return round(longest * px * 0.55)
+    return 0
 
 
 #: Room made at the foot of an image for the handling mark of sensitive figures (px).
@@ -243,6 +286,7 @@ def to_image(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT,
         ) from exc
 
 
-def chart_image(chart: Chart, fmt: str, publications: dict) -> bytes:
-    fig = export_figure(chart, publications)
-    return to_image(fig, fmt, height=fig.layout.height or HEIGHT)
+def chart_image(chart: Chart, fmt: str, publications: dict, size: ImageSize = SLIDE) -> bytes:
+    fig = export_figure(chart, publications, size=size)
+    scale = size.png_scale if fmt == "png" else 1
+    return to_image(fig, fmt, width=size.width, height=fig.layout.height or size.height, scale=scale)

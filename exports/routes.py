@@ -15,7 +15,7 @@ from flask import Blueprint, Response, request
 from data.loader import DataStore
 from data.queries import Filters
 from exports.board_pack import pack_file
-from exports.render import IMAGE_FORMATS, ExportError, chart_image
+from exports.render import IMAGE_FORMATS, IMAGE_SIZES, SLIDE, ExportError, chart_image
 from exports.tables import chart_csv, chart_xlsx
 from sections import BY_SLUG, SECTIONS, section_charts
 from sections.links import ALL_SECTIONS
@@ -55,6 +55,9 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
         key, _, fmt = filename.rpartition(".")
         if section is None or fmt not in CHART_FORMATS:
             return _plain(404, "No such chart or format.")
+        size = IMAGE_SIZES.get(request.args.get("size", SLIDE.name))
+        if size is None:
+            return _plain(404, "Images come in a slide size or a document size (size=document).")
         filters = Filters.from_query(request.args)
         store = get_store()
         found = [c for c in section_charts(section, store, filters) if c.key == key]
@@ -66,12 +69,14 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
         when = datetime.now(UTC)
         name = f"{key}{'-' + filters.to_search().lstrip('?').replace('&', '-').replace('=', '-').replace('+', '_') if filters.to_search() else ''}"
         name = "".join(ch for ch in name if ch.isalnum() or ch in "-_")[:120]
+        if size is not SLIDE and fmt in IMAGE_FORMATS:
+            name += f"-{size.name}"
         try:
             if fmt == "csv":
                 return _download(chart_csv(item, filters, request.url, when, store.publications), fmt, name)
             if fmt == "xlsx":
                 return _download(chart_xlsx(item, filters, request.url, when, store.publications), fmt, name)
-            return _download(chart_image(item, fmt, store.publications), fmt, name)
+            return _download(chart_image(item, fmt, store.publications, size), fmt, name)
         except ExportError as err:
             return _plain(503, str(err))
 

@@ -136,6 +136,7 @@ def period_bars(
             name=period,
             text=_labels(sub),
             textposition="outside",
+            textangle=0,
             cliponaxis=False,
             marker=_bar_marker(colours[i % len(colours)], _is_derived(sub)),
             hovertemplate="%{text}<extra>" + period + "</extra>",
@@ -169,6 +170,7 @@ def category_bars(
     common = dict(
         text=_labels(rows),
         textposition="outside",
+        textangle=0,
         cliponaxis=False,
         marker=_bar_marker(colour, _is_derived(rows)),
         hovertemplate="%{text}<extra></extra>",

@@ -93,9 +93,10 @@ def section_path(slug: str) -> str:
     return "/" if slug == HOME else f"/{slug}"
 
 
-def chart_export(slug: str, key: str, fmt: str, filters: Filters | None = None) -> str:
-    """A chart's image or data file: '/export/chart/<section>/<chart>.<fmt>' with the filters."""
-    return f"/export/chart/{slug}/{key}.{fmt}" + search(filters, file_pin())
+def chart_export(slug: str, key: str, fmt: str, filters: Filters | None = None, **extra: str) -> str:
+    """A chart's image or data file: '/export/chart/<section>/<chart>.<fmt>' with the filters (and, for an
+    image, ``size='document'``)."""
+    return f"/export/chart/{slug}/{key}.{fmt}" + search(filters, file_pin(), **extra)
 
 
 def pack(fmt: str, scope: str, filters: Filters | None = None) -> str:

@@ -91,14 +91,15 @@ def draw_everything(store: DataStore, sections, monkeypatch) -> list[str]:
     problems = []
     loader.use_store(store)
     when = datetime.now(UTC)
-    slides = [s[0] for s in present.slide_list(Filters())]
+    from exports.deck import meeting_steps
+
     for section in sections:
         page = str(dashboard_page(section, {}).to_plotly_json())
         if PAGE_FAILED in page:
             problems.append(f"page {section.path}")
-        for slide in (s for s in slides if s.startswith(f"{section.slug}-")):
-            if PAGE_FAILED in str(present.layout(slide=slide).to_plotly_json()):
-                problems.append(f"slide {slide}")
+        for step in meeting_steps(store, (section,), Filters(), False):
+            if PAGE_FAILED in str(present.layout(slide=step.id).to_plotly_json()):
+                problems.append(f"slide {step.id}")
         for chart in section_charts(section, store, Filters()):
             if chart.failed:
                 problems.append(f"chart {chart.key} fell back to its message")

@@ -10,7 +10,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from data.queries import Filters
 from exports.tables import CSV_PREAMBLE_LINES
+from sections import SECTIONS
 
 JUSTICE = "/export/chart/organised-crime/rocu-justice"
 
@@ -215,3 +217,61 @@ def test_spreadsheet_formats_follow_the_unit_and_qualifier():
     assert spreadsheet_format(30.4, "GBP million") == '"£"#,##0.0"m"'
     assert spreadsheet_format(626.81, "kg") == '#,##0.00" kg"'
     assert spreadsheet_format(12, "percent change").startswith('"+"#,##0"%"')
+
+
+def _font_sizes(node, found: list, key: str = "") -> list:
+    """Every font size set in a figure's data and layout (its template's hover fonts are never printed)."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "template":
+                continue
+            if k == "size" and key.endswith("font") and isinstance(v, int | float):
+                found.append((key, v))
+            elif k == "uniformtext" and isinstance(v, dict) and "minsize" in v:
+                found.append(("uniformtext", v["minsize"]))
+            else:
+                _font_sizes(v, found, k)
+    elif isinstance(node, list):
+        for v in node:
+            _font_sizes(v, found, key)
+    return found
+
+
+def test_document_images_have_no_text_under_9pt_at_16cm(store):
+    """At 16 cm wide (453.5 pt) an image 600 CSS px wide shows 12 px as 9 pt."""
+    from exports.render import DOCUMENT, export_figure
+    from sections import section_charts
+
+    smallest_px = 9 * DOCUMENT.width / (16 / 2.54 * 72)
+    checked = 0
+    for section in SECTIONS:
+        for chart in section_charts(section, store, Filters()):
+            if chart.is_empty:
+                continue
+            fig = export_figure(chart, store.publications, size=DOCUMENT).to_plotly_json()
+            sizes = _font_sizes(fig, [])
+            assert sizes and min(v for _, v in sizes) >= smallest_px, (chart.key, sorted(sizes, key=lambda s: s[1])[:3])
+            assert fig["layout"]["width"] == 600
+            checked += 1
+    assert checked > 30
+
+
+def test_document_size_png_is_16cm_at_300dpi(export_client):
+    res = export_client.get(JUSTICE + ".png?size=document")
+    assert res.status_code == 200
+    width, _ = png_size(res.data)
+    assert width == 1890  # 16 cm at 300 dpi
+    assert 'filename="rocu-justice-document.png"' in res.headers["Content-Disposition"]
+    assert export_client.get(JUSTICE + ".png?size=poster").status_code == 404
+
+
+def test_a_fact_table_image_keeps_the_area_and_a_real_source(store):
+    from exports.render import export_figure
+    from sections import BY_SLUG, section_charts
+
+    chart = next(c for c in section_charts(BY_SLUG["county-lines"], store, Filters()) if c.key == "cl-context-wm")
+    table = export_figure(chart, store.publications).data[0]
+    header = list(table.header.values)
+    assert header == ["What", "Figure", "Period", "Force or area", "Source"]
+    sources = table.cells.values[header.index("Source")]
+    assert all(s and s != "public source" for s in sources)

@@ -229,7 +229,7 @@ def test_chart_exports(anon):
             body = res.get_data()
             if fmt == "xlsx" and res.status_code == 200:
                 wb = load_workbook(io.BytesIO(body))
-                body = json.dumps([[c.value for c in row] for ws in wb for row in ws.iter_rows()]).encode()
+                body = json.dumps([[c.value for c in row] for ws in wb for row in ws.iter_rows()], default=str).encode()
             no_canary(body.decode("utf-8", errors="replace"), f"the {fmt} of {key}")
 
 

@@ -332,7 +332,7 @@ def test_rolling_back_publishes_an_earlier_version_again(dash_app, analyst, rest
 
 
 def test_a_version_marked_as_presented_is_named_on_the_about_page_and_the_pack(dash_app, analyst, monkeypatch):
-    from exports import pack
+    from exports import board_pack
     from tests.test_any_valid_data import tiny_png
 
     svc = backend(dash_app)
@@ -357,7 +357,7 @@ def test_a_version_marked_as_presented_is_named_on_the_about_page_and_the_pack(d
         f"Version {current} was the one presented to the board on 3 February 2021 (Strategic Policing and Crime Board)"
         in about
     )
-    monkeypatch.setattr(pack, "_images", lambda p: {id(c): tiny_png() for s in p.sections for c in s.charts})
+    monkeypatch.setattr(board_pack, "_picture", lambda pack: lambda slide: tiny_png())
     from pptx import Presentation
 
     deck = Presentation(io.BytesIO(new_client(dash_app).get("/export/pack.pptx?section=venetic").data))
