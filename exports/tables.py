@@ -15,6 +15,7 @@ from data.formatting import format_value, spreadsheet_format
 from data.marking import rows_marking
 from data.queries import Filters, ordered_periods
 from data.rows import API_COLUMNS, api_rows, neutralise, to_csv
+from exports.native import row_source
 from exports.render import source_text
 from figures.chart import Chart
 
@@ -70,7 +71,7 @@ def chart_xlsx(chart: Chart, filters: Filters, url: str, when: datetime, publica
     data = wb.active
     data.title = "Data"
     _data_sheet(data, chart.rows)
-    _charted_sheet(wb.create_sheet("As charted"), chart)
+    _charted_sheet(wb.create_sheet("As charted"), chart, publications)
     about = wb.create_sheet("About")
     for key, value in metadata(chart, filters, url, when, publications):
         about.append([key, _one_line(value)])
@@ -82,6 +83,7 @@ def chart_xlsx(chart: Chart, filters: Filters, url: str, when: datetime, publica
     mark = rows_marking(chart.rows)
     for sheet in wb.worksheets:
         _text_cells(sheet)
+        _top_aligned(sheet)
         _print_setup(sheet, mark, repeat_header=sheet.title != "About")
     buf = io.BytesIO()
     wb.save(buf)
@@ -117,7 +119,7 @@ def _data_sheet(sheet, frame) -> None:
     _fit_columns(sheet)
 
 
-def _charted_sheet(sheet, chart: Chart) -> None:
+def _charted_sheet(sheet, chart: Chart, publications: dict) -> None:
     """One row per series of the chart, one column per period (in time order), as the chart shows them."""
     rows = chart.rows
     periods = ordered_periods(rows) if not rows.empty else []
@@ -140,7 +142,14 @@ def _charted_sheet(sheet, chart: Chart) -> None:
             else:
                 line.append(float(r["value"]))
                 formats.append(spreadsheet_format(r["value"], str(r["unit"]), str(r["qualifier"])))
-        line.append("; ".join(dict.fromkeys(str(s) for s in group["source"])))
+        line.append(
+            "; ".join(
+                dict.fromkeys(
+                    row_source(str(src), str(pub), publications)
+                    for src, pub in zip(group["source"], group["publication"], strict=True)
+                )
+            )
+        )
         formats.append(None)
         sheet.append(line)
         for cell, fmt in zip(sheet[sheet.max_row], formats, strict=True):
@@ -201,6 +210,13 @@ def _print_setup(sheet, mark: str, repeat_header: bool) -> None:
     ):  # printed at the top and bottom of every page
         part.center.text = mark
         part.center.font = "Arial,Bold"
+
+
+def _top_aligned(sheet) -> None:
+    """Every cell reads from the top of its row (a tall wrapped cell beside it leaves no gap above)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
 
 
 def _text_cells(sheet) -> None:
