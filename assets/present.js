@@ -91,6 +91,8 @@
     if (list && list.open) return; // the dialog handles its own keys (Esc closes it)
     var deck = audience();
     var view = presenterView();
+    var shade = blankScreen();
+    if (shade && !shade.hidden && !deck) shade.hidden = true; // left meeting mode while blank
     if (!deck && !view) return;
     var key = event.key;
     if (view) {
@@ -209,7 +211,11 @@
     if (clock) clock.textContent = new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
   }, 1000);
 
-  var observer = new MutationObserver(function () { sayWhere(); });
+  var observer = new MutationObserver(function () {
+    var shade = blankScreen();
+    if (shade && !shade.hidden && !audience()) shade.hidden = true; // never left over a page
+    sayWhere();
+  });
   document.addEventListener("DOMContentLoaded", function () {
     observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-presenter"] });
     sayWhere();

@@ -16,7 +16,7 @@ from datetime import datetime
 from data.loader import DataStore
 from data.queries import Filters
 from exports import deck
-from exports.pack import PACK_TITLE, Pack, collect
+from exports.pack import PACK_TITLE, Pack, collect, version_lines
 from exports.pdf_pack import html_to_pdf, pack_html
 from exports.pptx_pack import build_pptx
 from exports.render import export_figure, source_text, to_image
@@ -91,7 +91,8 @@ def pack_title(sections: Sequence[Section], whole: bool) -> str:
 def pack_file(store: DataStore, sections: Sequence[Section], filters: Filters, fmt: str, when: datetime) -> bytes:
     """The pack of ``sections`` ('pptx' or 'pdf'), from the cache when it was made today already."""
     whole = len(sections) > 1
-    key = (tuple(s.slug for s in sections), fmt, filters, when.date().isoformat())
+    # The cover's version lines (which version is current, which was presented) are in the key too.
+    key = (tuple(s.slug for s in sections), fmt, filters, when.date().isoformat(), version_lines(store))
     return _cache(store).get_or_make(key, lambda: make_pack(store, sections, filters, fmt, when, whole))
 
 

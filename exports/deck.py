@@ -105,6 +105,18 @@ def row_height(row: tuple[str, ...], widths: tuple[float, ...] = FACT_WIDTHS) ->
     return lines * LINE_HEIGHT + ROW_PADDING
 
 
+def fit_row(row: tuple[str, ...], height: float, widths: tuple[float, ...]) -> tuple[str, ...]:
+    """A row no taller than ``height``: its longest cells cut at a word, saying the rest is in the notes."""
+    row = tuple(row)
+    while row_height(row, widths) > height:
+        k = max(range(len(row)), key=lambda i: len(row[i]))
+        words = row[k].removesuffix(" … (in full in the notes)").split()
+        if len(words) <= 3:
+            break
+        row = (*row[:k], " ".join(words[: max(3, len(words) * 3 // 4)]) + " … (in full in the notes)", *row[k + 1 :])
+    return row
+
+
 def split_rows(
     rows: list[tuple[str, ...]], height: float, header_row: tuple[str, ...], widths: tuple[float, ...]
 ) -> list[list[tuple[str, ...]]]:
@@ -174,6 +186,7 @@ def chart_slides(chart: Chart, section: str, source: str, publications: dict, sl
     out: list[Slide] = []
     if tabular:
         header, widths, cut = table_columns(fact_rows(chart, publications))
+        cut = [fit_row(r, body_h - row_height(header, widths), widths) for r in cut]
         pages = split_rows(cut, body_h, header, widths)
         for i, rows in enumerate(pages, start=1):
             part = (i, len(pages))

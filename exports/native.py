@@ -43,8 +43,9 @@ class NativeChart:
     value_title: str = ""
     #: Excel-style number format of the value axis ('#,##0' or '#,##0.0').
     number_format: str = "#,##0"
-    #: Largest value drawn, for the axis's room after a labelled bar.
+    #: Largest and smallest values drawn, for the axis's range and the room after a labelled bar.
     largest: float = 0.0
+    smallest: float = 0.0
 
 
 def _plain(label: object) -> str:
@@ -159,6 +160,7 @@ def _bars(fig: go.Figure) -> NativeChart | None:
         value_title=title,
         number_format=_format(drawn),
         largest=max(drawn),
+        smallest=min(drawn),
     )
 
 
@@ -201,6 +203,7 @@ def _lines(fig: go.Figure) -> NativeChart | None:
         value_title=title,
         number_format=_format(drawn),
         largest=max(drawn),
+        smallest=min(drawn),
     )
 
 

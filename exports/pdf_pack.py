@@ -24,7 +24,8 @@ from exports.render import ExportError
 
 log = logging.getLogger(__name__)
 
-TIME_LIMIT_SECONDS = 90
+#: Within gunicorn's 90 s worker timeout, with room for the pictures drawn before the print.
+TIME_LIMIT_SECONDS = 45
 
 _CSS = """
 @page {
@@ -61,7 +62,11 @@ th, td { border: 1px solid #b1b4b6; padding: 1mm 1.8mm; vertical-align: top; }
 
 
 def _css_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """``text`` safe inside a double-quoted CSS string in a <style> element: quotes and backslashes
+    escaped, and '<', '>' and line breaks as CSS escapes, so nothing can close the element."""
+    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    out = out.replace("<", "\\3c ").replace(">", "\\3e ")
+    return " ".join(out.split())
 
 
 def pack_html(
@@ -110,7 +115,11 @@ def pack_html(
         cls = {"divider": "page divider", "chart": "page drawn", "picture": "page drawn"}.get(s.kind, "page")
         pages.append(f'<section class="{cls}">{"".join(body)}</section>')
     return (
-        f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+        # Nothing in the page may load or run anything (no scripts, no requests): its pictures are inline.
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
+        "style-src 'unsafe-inline'\">"
+        f"<title>{escape(title)}</title>"
         f"<style>{css}</style></head><body>{''.join(pages)}</body></html>"
     )
 

@@ -181,9 +181,10 @@ def _native(slide, chart: NativeChart, top: float, height: float, alt: str) -> N
     values.tick_labels.font.size = Pt(BODY_PT)
     values.has_major_gridlines = True
     values.major_gridlines.format.line.color.rgb = RGBColor(0xD9, 0xD9, 0xD9)
-    values.minimum_scale = 0
-    if chart.kind != "line" and not chart.stacked:
-        values.maximum_scale = chart.largest * 1.25  # room after the longest bar for its label
+    # From zero (or below it, for a fall), with room after the longest bar for its label.
+    values.minimum_scale = min(0.0, chart.smallest * 1.25)
+    if chart.kind != "line" and not chart.stacked and chart.largest > 0:
+        values.maximum_scale = chart.largest * 1.25
     if chart.value_title:
         values.has_title = True
         values.axis_title.text_frame.text = chart.value_title

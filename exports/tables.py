@@ -124,7 +124,11 @@ def _charted_sheet(sheet, chart: Chart, publications: dict) -> None:
     rows = chart.rows
     periods = ordered_periods(rows) if not rows.empty else []
     sheet.append(["What", "Force or area", *periods, "Source"])
-    names = [f"{m} ({b})" if b else str(m) for m, b in zip(rows["measure"], rows["breakdown"], strict=True)]
+    # A row per series: its measure, breakdown and strand (so no two figures share a cell).
+    names = [
+        f"{m} ({', '.join(x for x in (str(b), str(st)) if x)})" if (b or st) else str(m)
+        for m, b, st in zip(rows["measure"], rows["breakdown"], rows["strand"].astype(str), strict=True)
+    ]
     keyed = rows.assign(_what=names)
     for (what, force), group in keyed.groupby(["_what", "force"], sort=False, observed=True):
         line: list = [what, str(force)]

@@ -62,11 +62,11 @@ def _resolve(slide: str, filters: Filters) -> tuple[str, str, int]:
     """(section slug, chart key, part) from an address; an older '<section>-<n>' address is its n-th chart."""
     parts = [p for p in (slide or "").split("/") if p]
     if len(parts) >= 2:
-        part = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 1
+        part = int(parts[2]) if len(parts) > 2 and parts[2].isdecimal() and parts[2].isascii() else 1
         return parts[0], parts[1], part
     name = parts[0] if parts else ""
     slug, _, number = name.rpartition("-")
-    if slug in BY_SLUG and number.isdigit():
+    if slug in BY_SLUG and number.isdecimal() and number.isascii():
         charts = [c for c in section_charts(BY_SLUG[slug], get_store(), filters) if not c.is_empty]
         n = int(number)
         return slug, charts[n - 1].key if 0 < n <= len(charts) else "", 1

@@ -352,3 +352,24 @@ def test_a_pack_is_made_once_per_version_and_filters(pack_client, monkeypatch):
     assert first.status_code == again.status_code == other.status_code == 200
     assert first.data == again.data
     assert made == [Filters(force="West Midlands Police"), Filters()]
+
+
+def test_a_row_taller_than_a_slide_is_cut_and_says_the_rest_is_in_the_notes():
+    long = "A statement that goes on at great length about a figure. " * 40
+    _, widths, cut = deck.table_columns([("What", long, "2020", "Area", "para 1")])
+    (row,) = [deck.fit_row(r, 4.0, widths) for r in cut]
+    assert deck.row_height(row, widths) <= 4.0 and row[1].endswith("(in full in the notes)")
+
+
+def test_the_pdf_page_cannot_be_broken_out_of_by_a_name_in_the_data():
+    from exports.pdf_pack import pack_html
+
+    html = pack_html(
+        [deck.Slide("divider", "Section", lines=("Intro",))],
+        title="Pack",
+        footer='Paper</style><script>alert(1)</script>"\nnext line',
+        mark="OFFICIAL",
+        picture=lambda s: b"",
+    )
+    assert "</style><script>" not in html and "<script>" not in html
+    assert "Content-Security-Policy" in html
