@@ -25,7 +25,14 @@
     setTimeout(function () { resizePlots(); }, 50);
   });
   // Printing: redraw the charts at the page's width, and back afterwards.
-  window.addEventListener("beforeprint", function () { resizePlots(); });
+  window.addEventListener("beforeprint", function () {
+    // The printed page says where it came from and when.
+    var when = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
+    document.querySelectorAll(".print-stamp-when").forEach(function (el) {
+      el.textContent = "Printed " + when + " from " + window.location.href;
+    });
+    resizePlots();
+  });
   window.addEventListener("afterprint", function () { resizePlots(); });
   if (window.matchMedia) {
     window.matchMedia("print").addEventListener("change", function () { resizePlots(); });

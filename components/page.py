@@ -104,12 +104,24 @@ def filter_notice(rows: pd.DataFrame, filters: Filters) -> str:
     return " ".join(notes)
 
 
+#: Filled by assets/app.js as the page is printed: "Printed 2 December 2026 from <address>".
+PRINT_STAMP_CLASS = "print-stamp-when"
 #: Where "Skip to the next chart" on a page's last chart leads.
 PAGE_END_ID = "page-end"
 #: Where the page says a board pack is being made (``assets/app.js`` writes into it).
 PACK_STATUS_ID = "pack-status"
 #: Links to files that take seconds to make: the page shows that the file is being made.
 LONG_EXPORT_CLASS = "long-export"
+
+
+def filters_words(filters: Filters) -> str:
+    """'none' or 'period Dec 2019 to Nov 2020; strand Pursue', for the printed page."""
+    parts = [
+        f"{name} {value}"
+        for name, value in (("period", filters.period), ("strand", filters.strand), ("force or area", filters.force))
+        if value != ALL
+    ]
+    return "; ".join(parts) if parts else "none (every figure)"
 
 
 def pack_links(slug: str, filters: Filters) -> html.Div:
@@ -187,6 +199,14 @@ def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
             if withheld
             else None,
             pack_links(section.slug, filters),
+            # Printed only: the filters, and (filled in as the page is printed) the address and the date.
+            html.P(
+                [
+                    html.Span(f"Filters: {filters_words(filters)}. "),
+                    html.Span(className=PRINT_STAMP_CLASS),
+                ],
+                className="print-only print-stamp",
+            ),
             html.Div(
                 [
                     chart_card(

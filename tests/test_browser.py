@@ -489,3 +489,21 @@ def test_no_slide_overflows_its_stage(browser, base_url, size):
                 page.keyboard.press("ArrowRight")
     finally:
         context.close()
+
+
+def test_a_printed_page_says_what_it_shows_and_leaves_out_empty_boxes(page, base_url):
+    page.goto(base_url + "/counter-terrorism?strand=Pursue")
+    page.wait_for_selector(".js-plotly-plot .main-svg")
+    empty = page.locator(".chart-card:has(.empty-chart)")
+    assert empty.count() > 0
+    stamp = page.locator(".print-stamp")
+    expect(stamp).to_be_hidden()  # on screen, nothing extra
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    expect(stamp).to_be_visible()
+    expect(stamp).to_contain_text("Filters: strand Pursue")
+    expect(stamp).to_contain_text("from " + base_url + "/counter-terrorism?strand=Pursue")
+    expect(stamp).to_contain_text("Printed ")
+    for i in range(empty.count()):
+        expect(empty.nth(i)).to_be_hidden()
+    assert_clean(page)
