@@ -279,12 +279,9 @@ def make_tile(store: DataStore, h: Headline, rows: pd.DataFrame, filters: Filter
     latest = rows[rows["period"] == change.after_period].iloc[0]
     stated = _stated_change(store, latest)
     caveats = []
+    # The value keeps its own qualifier ("over 360"), so the tile does not repeat it as a caveat.
     if str(latest["series_break"]) == "yes":
         caveats.append(str(latest["note"]))
-    elif str(latest["qualifier"]) != "exact":
-        caveats.append(
-            f"the source gives this as '{format_value(latest['value'], str(latest['unit']), str(latest['qualifier']))}'"
-        )
     # A figure a later paper restated, this period's or the one it is compared with, says so on the tile.
     shown = [p for p in (change.before_period, change.after_period) if p]
     for _, r in rows[rows["period"].isin(shown) & (rows["revised_from"] != "")].iterrows():

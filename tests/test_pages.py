@@ -154,6 +154,8 @@ def test_overview_tiles_and_what_changed(dash_app):
     # A rise from a small base in its unit does not lead: 13.31 kg to 113.81 kg gets no %.
     assert "Other Class A seized rose" not in words
     assert "too small for a % to mean much: Heroin seized, Other Class A seized, Other Class B seized" in words
+    # A tile's value keeps its qualifier; no caveat repeats it.
+    assert "the source gives this as" not in words
 
 
 def test_overview_tile_links_keep_the_filters(dash_app):
