@@ -1,5 +1,10 @@
 """A chart with its finding, summary, source, caveats and the same figures as a table.
 
+The card shows one sentence under its title (the summary's first); the whole summary, with every
+figure, describes the chart to screen readers, and the table holds them all. Under the source and the
+caveats, the table and the downloads share one row. A card's width on a wide page is the chart's
+``width`` (``.chart-wide``, ``.chart-half``, ``.chart-small``); its figure is drawn lower to match.
+
 The table is drawn when its "Show these figures as a table" is first opened, not with the page:
 tables are most of a page's components, and leaving them out lets the charts draw sooner (and a
 filter change redraw sooner). The callback works it out from the address alone, like the page.
@@ -10,18 +15,19 @@ from __future__ import annotations
 from urllib.parse import parse_qs
 
 import pandas as pd
+import plotly.graph_objects as go
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components.facts import fact_list
 from components.tables import rows_table
-from components.tiles import tile_row
+from components.tiles import tile_caveats, tile_row
 from components.view_notice import PAGE_VERSION_ID, download_props
 from data.formatting import sources_of
 from data.loader import get_store
 from data.marking import datasets_of
 from data.queries import Filters
-from figures.chart import Chart
+from figures.chart import HALF, SMALL, WIDE, Chart
 from sections import BY_PATH, BY_SLUG, links, section_charts
 
 #: Pattern ids: a table's <summary> (clicked to open it) and the slot its table is drawn into.
@@ -30,6 +36,12 @@ TABLE_SLOT = "chart-table-slot"
 #: Dash Pages' own location component: the page's address and query string.
 PAGES_LOCATION = "_pages_location"
 TABLE_LOADING = "Getting the table…"
+
+#: A card's class for each width, and the tallest its figure is drawn at that width (px).
+WIDTH_CLASS = {WIDE: "chart-wide", HALF: "chart-half", SMALL: "chart-small"}
+FIGURE_HEIGHT = {WIDE: None, HALF: 240, SMALL: 220}
+#: Statements shown before "Show the other … statements" in a card's fact list, by the card's width.
+FACTS_SHOWN = {WIDE: 4, HALF: 2, SMALL: 2}
 
 #: No Plotly toolbar: it adds seven Tab stops a chart, and the downloads under each chart do its job better.
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -91,30 +103,57 @@ def downloads(chart: Chart, section: str, filters: Filters) -> html.Details:
     )
 
 
-def chart_body(chart: Chart, title_id: str, summary_id: str, publications: dict):
+def sized_figure(chart: Chart) -> go.Figure:
+    """The chart's figure, drawn no taller than its card's width allows (the chart's own is not changed)."""
+    cap = FIGURE_HEIGHT.get(chart.width)
+    height = chart.figure.layout.height
+    if cap is None or (height is not None and height <= cap):
+        return chart.figure
+    return go.Figure(chart.figure).update_layout(height=cap)
+
+
+def chart_body(chart: Chart, title_id: str, summary_id: str, publications: dict, caveats_id: str = ""):
     """What the card shows: headline tiles, the computed points, the facts, the figure, or why not."""
-    if chart.tiles or chart.points:
-        return html.Div(
-            [
-                tile_row(list(chart.tiles)) if chart.tiles else None,
-                html.Ul([html.Li(p) for p in chart.points], className="chart-points") if chart.points else None,
-            ],
-            className="chart-summary-body",
-        )
-    if chart.facts and not chart.rows.empty:
-        return fact_list(chart.rows, show_category=chart.facts_by_category, publications=publications)
-    if chart.figure is None or chart.rows.empty:
-        return html.P(chart.empty_message or "No figures for this selection.", className="empty-chart")
+    if not shows_figure(chart):
+        return _other_body(chart, publications, caveats_id)
     # An image named by the card's title (its finding) and described by its summary; the drawing
     # itself is hidden from assistive technology (its SVG would read as a string of tick numbers).
     return html.Figure(
         html.Div(
-            dcc.Graph(id=f"{chart.key}-graph", figure=chart.figure, config=GRAPH_CONFIG), **{"aria-hidden": "true"}
+            dcc.Graph(id=f"{chart.key}-graph", figure=sized_figure(chart), config=GRAPH_CONFIG),
+            **{"aria-hidden": "true"},
         ),
         role="img",
         **{"aria-labelledby": title_id, "aria-describedby": summary_id},
         className="chart-graph",
     )
+
+
+def shows_figure(chart: Chart) -> bool:
+    """Whether the card's body is the chart's figure (rather than tiles, points, facts or a message)."""
+    return not (chart.tiles or chart.points or chart.facts) and chart.figure is not None and not chart.rows.empty
+
+
+def _other_body(chart: Chart, publications: dict, caveats_id: str):
+    if chart.tiles or chart.points:
+        return html.Div(
+            [
+                tile_row(list(chart.tiles), caveats_id) if chart.tiles else None,
+                html.H3(chart.points_heading, className="points-heading h6")
+                if chart.points and chart.points_heading
+                else None,
+                html.Ul([html.Li(p) for p in chart.points], className="chart-points") if chart.points else None,
+            ],
+            className="chart-summary-body",
+        )
+    if chart.facts and not chart.rows.empty:
+        return fact_list(
+            chart.rows,
+            show_category=chart.facts_by_category,
+            publications=publications,
+            visible=FACTS_SHOWN.get(chart.width, 3),
+        )
+    return html.P(chart.empty_message or "No figures for this selection.", className="empty-chart")
 
 
 def chart_card(
@@ -128,20 +167,26 @@ def chart_card(
     and one menu of downloads."""
     title_id = f"{chart.key}-title"
     summary_id = f"{chart.key}-summary"
-    body = chart_body(chart, title_id, summary_id, publications)
-    caveats = list(dict.fromkeys(c for c in chart.caveats if c))
+    caveats_id = f"{chart.key}-caveats"
+    caveats = distinct_caveats([*tile_caveats(chart.tiles), *chart.caveats])
+    body = chart_body(chart, title_id, summary_id, publications, caveats_id if caveats else "")
     children: list = [
         html.A("Skip to the next chart", href=f"#{next_id}", className=f"{SKIP_CLASS} visually-hidden-focusable")
         if next_id
         else None,
         html.P("Context from other sources", className="context-badge small") if chart.context else None,
         html.H2(chart.title, id=title_id, className="chart-title h4"),
-        html.P(chart.summary, id=summary_id, className="chart-summary") if chart.summary else None,
+        *summary_lines(chart, summary_id),
         body,
     ]
+    if caveats:
+        children.append(caveats_box(caveats, caveats_id))
+    actions = []
+    if not chart.rows.empty:
+        actions.append(html.P(source_line(chart.rows, publications), className="chart-source small"))
     if not chart.rows.empty:
         # The table is the next key after the chart.
-        children.append(
+        actions.append(
             html.Details(
                 [
                     html.Summary("Show these figures as a table", id={"type": TABLE_SUMMARY, "key": chart.key}),
@@ -150,17 +195,66 @@ def chart_card(
                 className="chart-table",
             )
         )
-        children.append(html.P(source_line(chart.rows, publications), className="chart-source small"))
-    if caveats:
-        children.append(
-            html.Div(
-                [html.Strong("Caveats"), html.Ul([html.Li(c) for c in caveats])],
-                className="chart-caveats small",
+        if section:
+            actions.append(downloads(chart, section, filters or Filters()))
+    if actions:
+        children.append(html.Div(actions, className="chart-actions"))
+    return html.Section(
+        children,
+        className=f"chart-card {WIDTH_CLASS.get(chart.width, WIDTH_CLASS[WIDE])}",
+        id=chart.key,
+        **{"aria-labelledby": title_id},
+    )
+
+
+#: Caveats shown before "Show 2 more caveats" (printing shows them all).
+CAVEATS_SHOWN = 1
+MORE_CAVEATS_CLASS = "more-caveats"
+
+
+def caveats_box(caveats: list[str], caveats_id: str) -> html.Div:
+    """What limits the figures: the first in full, the rest one click away, with how many there are."""
+    shown, rest = caveats[:CAVEATS_SHOWN], caveats[CAVEATS_SHOWN:]
+    heading = "Caveat: " if len(caveats) == 1 else f"Caveats ({len(caveats)}): "
+    return html.Div(
+        [
+            html.P([html.Strong(heading), shown[0]], className="mb-0"),
+            html.Ul([html.Li(c) for c in shown[1:]]) if shown[1:] else None,
+            html.Details(
+                [
+                    html.Summary(f"Show {len(rest)} more caveat{'s' if len(rest) > 1 else ''}"),
+                    html.Ul([html.Li(c) for c in rest]),
+                ],
+                className=MORE_CAVEATS_CLASS,
             )
-        )
-    if section and not chart.rows.empty:
-        children.append(downloads(chart, section, filters or Filters()))
-    return html.Section(children, className="chart-card", id=chart.key, **{"aria-labelledby": title_id})
+            if rest
+            else None,
+        ],
+        id=caveats_id,
+        className="chart-caveats small",
+    )
+
+
+def summary_lines(chart: Chart, summary_id: str) -> list:
+    """The one sentence shown under the title, and (when the summary says more) the whole summary, kept
+    out of sight as the figure's description for screen readers (``aria-describedby`` reads hidden text)."""
+    if not chart.summary:
+        return []
+    lede = chart.lede
+    if lede == chart.summary.strip() or not shows_figure(chart):
+        return [html.P(chart.summary, id=summary_id, className="chart-summary")]
+    return [
+        # A small multiple's title and axis say what its one line would (its periods), so it has none.
+        html.P(lede, className="chart-summary") if chart.width != SMALL else None,
+        html.P(chart.summary, id=summary_id, hidden=True, className="chart-description"),
+    ]
+
+
+def distinct_caveats(caveats: list[str]) -> list[str]:
+    """The caveats once each, in order, leaving out one that another repeats in full (a row's note that
+    another row's longer note begins with)."""
+    unique = list(dict.fromkeys(c.strip() for c in caveats if c and c.strip()))
+    return [c for c in unique if not any(o != c and o.startswith(c.rstrip(".")) for o in unique)]
 
 
 def find_chart(pathname: str | None, search: str | None, key: str) -> Chart | None:

@@ -7,10 +7,18 @@ from dash import html
 
 from data.formatting import format_value
 
+#: The class of the disclosure that holds a long list's later statements (opened for printing).
+MORE_FACTS_CLASS = "more-facts"
 
-def fact_list(rows: pd.DataFrame, show_category: bool = False, publications: dict | None = None) -> html.Ul:
+
+def fact_list(
+    rows: pd.DataFrame, show_category: bool = False, publications: dict | None = None, visible: int | None = None
+) -> html.Ul | html.Div:
     """One item per row: measure (and breakdown), the value in words, period and source; where the rows
     come from more than one paper, the paragraph names its paper.
+
+    With ``visible``, a list longer than that shows its first ``visible`` statements and puts the rest
+    one click away ("Show the other 5 statements"); printing shows them all.
 
     ``rows`` need the columns of ``data.schema.FRAME_COLUMNS``.
     """
@@ -44,4 +52,15 @@ def fact_list(rows: pd.DataFrame, show_category: bool = False, publications: dic
                 ]
             )
         )
-    return html.Ul(items, className="fact-list")
+    if visible is None or len(items) <= visible + 1:  # never hide a single statement behind a click
+        return html.Ul(items, className="fact-list")
+    rest = items[visible:]
+    return html.Div(
+        [
+            html.Ul(items[:visible], className="fact-list mb-1"),
+            html.Details(
+                [html.Summary(f"Show the other {len(rest)} statements"), html.Ul(rest, className="fact-list")],
+                className=f"{MORE_FACTS_CLASS} small-summary",
+            ),
+        ]
+    )

@@ -41,6 +41,7 @@ def _select(id_: str, label: str, options: list[tuple[str, str]], value: str, un
         ],
         xs=12,
         md=3,
+        className="filter-field",
     )
 
 
@@ -52,7 +53,7 @@ def filter_bar(options: FilterOptions, filters: Filters) -> html.Form:
                 _select(PERIOD_ID, "Period", options.periods, filters.period),
                 _select(
                     STRAND_ID,
-                    "Strand (CONTEST or organised crime)",
+                    "Strand",
                     options.strands,
                     filters.strand,
                     options.unavailable,

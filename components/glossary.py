@@ -22,6 +22,11 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "organised crime unit reports its disruptions under the same four headings.",
     ),
     ("ROCUWM", "The Regional Organised Crime Unit for the West Midlands region."),
+    (
+        "The unit's teams",
+        "RECU is the Regional Economic Crime Unit; RCCU the Regional Cyber Crime Unit, with RDOT, its dark web "
+        "team; TIDU the Technical Intelligence Development Unit; CDIU the Communications Data Investigation Unit.",
+    ),
     ("CTP WMCTU", "Counter Terrorism Policing West Midlands, the regional counter terrorism unit."),
     ("Handle", "The user name by which someone was known on the EncroChat phone network."),
     (

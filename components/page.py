@@ -19,6 +19,7 @@ from data.loader import DataStore, get_store
 from data.marking import marking_of
 from data.publications import as_at_text
 from data.queries import ALL, Filters, filter_options
+from figures.chart import HALF, Chart
 from sections import BY_SLUG, Section, links, section_charts
 from sections.base import HOME
 
@@ -166,6 +167,52 @@ def pack_links(slug: str, filters: Filters) -> html.Div:
     )
 
 
+#: Pages with more charts than this list them at the top (in three columns on a wide screen).
+CONTENTS_FROM = 6
+CONTENTS_ID = "page-contents"
+
+
+#: A run of at least this many half-width cards of words (fact lists) flows in two columns.
+TEXT_RUN = 3
+TEXT_COLUMNS_CLASS = "chart-text-columns"
+
+
+def grouped_cards(charts: list[Chart], cards: list) -> list:
+    """The cards in reading order; a run of ``TEXT_RUN`` or more half-width fact lists in a row is put in
+    one block whose two columns the cards flow down (left column first), so a short list does not
+    leave a gap beside a long one."""
+    out: list = []
+    run: list = []
+
+    def flush():
+        out.extend(run) if len(run) < TEXT_RUN else out.append(html.Div(list(run), className=TEXT_COLUMNS_CLASS))
+        run.clear()
+
+    for chart, card in zip(charts, cards, strict=True):
+        if chart.facts and chart.width == HALF and not chart.rows.empty:
+            run.append(card)
+        else:
+            flush()
+            out.append(card)
+    flush()
+    return out
+
+
+def contents(charts: list) -> html.Nav | None:
+    """'On this page': a link to each chart by its short name, on pages with more than ``CONTENTS_FROM``."""
+    if len(charts) <= CONTENTS_FROM:
+        return None
+    return html.Nav(
+        [
+            html.H2("On this page", id=f"{CONTENTS_ID}-title", className="h6 mb-1"),
+            html.Ul([html.Li(html.A(c.name or c.title, href=f"#{c.key}")) for c in charts], className="contents-list"),
+        ],
+        id=CONTENTS_ID,
+        className="page-contents small",
+        **{"aria-labelledby": f"{CONTENTS_ID}-title"},
+    )
+
+
 def as_at(rows: pd.DataFrame, store: DataStore) -> html.P | None:
     """'Figures as at January 2021 (...)', from the publications of the page's rows."""
     text = as_at_text(rows, store.publications)
@@ -186,8 +233,7 @@ def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
         [
             html.H1(section.title),
             as_at(rows, store),
-            html.P(section.intro, className="lead"),
-            glossary_box(),
+            html.Div([html.P(section.intro, className="lead mb-0"), glossary_box()], className="page-intro"),
             filter_bar(filter_options(rows, filters), filters),
             html.P(notice, className="filter-notice", role="status") if notice else None,
             html.P(
@@ -207,17 +253,21 @@ def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
                 ],
                 className="print-only print-stamp",
             ),
+            contents(charts),
             html.Div(
-                [
-                    chart_card(
-                        c,
-                        store.publications,
-                        section=section.slug,
-                        filters=filters,
-                        next_id=charts[i + 1].key if i + 1 < len(charts) else PAGE_END_ID,
-                    )
-                    for i, c in enumerate(charts)
-                ],
+                grouped_cards(
+                    charts,
+                    [
+                        chart_card(
+                            c,
+                            store.publications,
+                            section=section.slug,
+                            filters=filters,
+                            next_id=charts[i + 1].key if i + 1 < len(charts) else PAGE_END_ID,
+                        )
+                        for i, c in enumerate(charts)
+                    ],
+                ),
                 className="chart-grid",
             ),
             html.P("End of the charts on this page.", id=PAGE_END_ID, tabIndex="-1", className="visually-hidden"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import MissingCallbackContextException
 from flask import g, has_request_context
 from flask_wtf.csrf import generate_csrf
 
@@ -29,9 +30,20 @@ def _nav_pages() -> list[dict]:
     ]
 
 
+#: The menu that holds the pages about the dashboard (not a section of figures), and Versions.
+ABOUT_MENU_ID = "nav-about-menu"
+
+
+def _is_section_page(page: dict) -> bool:
+    return page["module"].startswith("pages.sections.")
+
+
 def navbar() -> dbc.Navbar:
-    """Site navigation; links come from the registered pages, in their ``order``."""
-    links = [
+    """Site navigation: a link to each section's page on the bar, and the pages about the dashboard in
+    one "About" menu, so the bar fits one row on a laptop screen. Links come from the registered pages,
+    in their ``order``."""
+    pages = _nav_pages()
+    items = [
         dbc.NavItem(
             dbc.NavLink(
                 page["name"],
@@ -40,8 +52,27 @@ def navbar() -> dbc.Navbar:
                 id={"type": NAV_LINK_TYPE, "path": page["relative_path"]},
             )
         )
-        for page in _nav_pages()
+        for page in pages
+        if _is_section_page(page)
     ]
+    about = dbc.DropdownMenu(
+        [
+            *(
+                dbc.DropdownMenuItem(
+                    page["name"], href=page["relative_path"], id={"type": NAV_LINK_TYPE, "path": page["relative_path"]}
+                )
+                for page in pages
+                if not _is_section_page(page)
+            ),
+            dbc.DropdownMenuItem("Versions", href=links.versions_page(), external_link=True),
+        ],
+        label="About",
+        nav=True,
+        in_navbar=True,
+        align_end=True,
+        id=ABOUT_MENU_ID,
+    )
+    items.append(about)
     return dbc.Navbar(
         dbc.Container(
             [
@@ -54,7 +85,7 @@ def navbar() -> dbc.Navbar:
                     **{"aria-label": "Menu", "aria-controls": NAV_COLLAPSE_ID, "aria-expanded": "false"},
                 ),
                 dbc.Collapse(
-                    dbc.Nav([*links, *account_items()], navbar=True, className="ms-auto"),
+                    dbc.Nav([*items, *account_items()], navbar=True, className="ms-auto"),
                     id=NAV_COLLAPSE_ID,
                     navbar=True,
                     is_open=False,
@@ -73,7 +104,7 @@ def account_items() -> list:
     """Versions, and sign-in (or, signed in, publishing, users and sign-out as the role allows). These
     are pages of their own, so they load in full (``external_link``)."""
     user = g.get("user") if has_request_context() else None
-    items = [dbc.NavItem(dbc.NavLink("Versions", href=links.versions_page(), external_link=True))]
+    items: list = []
     if user is None:
         return [*items, dbc.NavItem(dbc.NavLink("Sign in", href="/sign-in", external_link=True))]
     if user.can("analyst"):
@@ -148,8 +179,12 @@ def shell() -> html.Div:
     Input(URL_ID, "search"),
 )
 def keep_filters_in_nav(search: str | None) -> list[str]:
-    """Every navigation link carries the current filters (links in registry order, as rendered)."""
-    return [f"{page['relative_path']}{search or ''}" for page in _nav_pages()]  # the query string as it is
+    """Every navigation link carries the current filters (in the order the links are rendered)."""
+    try:
+        paths = [o["id"]["path"] for o in ctx.outputs_list]
+    except MissingCallbackContextException:  # called directly (as in a test): the registry's order
+        paths = [p["relative_path"] for p in _nav_pages()]
+    return [f"{path}{search or ''}" for path in paths]  # the query string as it is
 
 
 @callback(

@@ -151,7 +151,8 @@ def _bars(fig: go.Figure) -> NativeChart | None:
     names = tuple(_plain(c) + (f" ({totals[c].lower()})" if c in totals else "") for c in cats)
     value_axis = fig.layout.xaxis if horizontal else fig.layout.yaxis
     title = _plain(value_axis.title.text) if value_axis.title and value_axis.title.text else ""
-    stacked = fig.layout.barmode == "stack"
+    # "relative": one bar per category (a figure over time, its bars named by period), drawn centred.
+    stacked = fig.layout.barmode in ("stack", "relative")
     return NativeChart(
         kind="bar" if horizontal else "column",
         stacked=stacked,

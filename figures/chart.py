@@ -9,7 +9,9 @@ pack around it are drawn as ever.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -20,6 +22,13 @@ from data.formatting import format_value
 from data.queries import Filters, apply_filters, why_empty
 
 log = logging.getLogger(__name__)
+
+#: How much of a page's width a chart's card takes on a wide screen (``Chart.width``): the whole width,
+#: half of it (two cards side by side), or a quarter (small multiples, four in a row).
+WIDE, HALF, SMALL = "wide", "half", "small"
+WIDTHS = (WIDE, HALF, SMALL)
+#: The end of a sentence: a stop, then a space and a capital or a digit (so "1.5 kg" and "e.g. this" stay whole).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£])")
 
 #: Shown in place of a chart whose figures it cannot draw.
 CANNOT_DRAW = "This chart could not be drawn from these figures. They are listed in its table and downloads."
@@ -70,12 +79,29 @@ class Chart:
     pool: pd.DataFrame | None = None
     tiles: tuple[Tile, ...] = ()
     points: tuple[str, ...] = ()
+    #: The heading over the points ("What changed most: ...").
+    points_heading: str = ""
     #: True when the chart's code could not draw these rows (the message says so).
     failed: bool = False
+    #: What the chart is about, in a few words ("Firearms seized"): the page's contents list.
+    name: str = ""
+    #: Its share of a wide page (``WIDE``, ``HALF`` or ``SMALL``); narrow screens show every card full width.
+    width: str = WIDE
+
+    @property
+    def lede(self) -> str:
+        """The summary's first sentence: the one line a page shows under the title (the whole summary
+        describes the figure to screen readers, and the table holds every figure)."""
+        return first_sentence(self.summary)
 
     @property
     def is_empty(self) -> bool:
         return self.rows.empty and not self.tiles and not self.points
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text`` (all of it when it is one sentence)."""
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0] if text else ""
 
 
 Text = str | Callable[[pd.DataFrame], str]
@@ -116,8 +142,15 @@ def build_chart(
     facts_by_category: bool = False,
     caveats: Iterable[str] | Callable[[pd.DataFrame], Iterable[str]] = (),
     context: bool = False,
+    width: str = WIDE,
+    name: str = "",
 ) -> Chart:
-    """Filter ``rows_all``; title, summary, figure and caveats are worked out from what is left."""
+    """Filter ``rows_all``; title, summary, figure and caveats are worked out from what is left.
+
+    ``empty_title`` names the chart in a few words: its title when nothing is left, and (unless ``name``
+    is given) its name in the page's contents. ``width`` is its share of a wide page (``WIDTHS``)."""
+    if width not in WIDTHS:
+        raise ValueError(f"width must be one of {WIDTHS}, not {width!r}")
     rows = apply_filters(rows_all, filters)
     if rows.empty or (rows["value"].isna().all() and (rows["value_text"] == "").all()):
         return Chart(
@@ -128,6 +161,8 @@ def build_chart(
             empty_message=why_empty(rows_all, filters),
             context=context,
             pool=rows_all,
+            name=name or empty_title,
+            width=width,
         )
     try:
         given = list(caveats(rows) if callable(caveats) else caveats)
@@ -142,10 +177,12 @@ def build_chart(
             facts_by_category=facts_by_category,
             context=context,
             pool=rows_all,
+            name=name or empty_title,
+            width=width,
         )
     except Exception:
         log.exception("Chart %s could not be drawn from its %d rows; showing its message instead", key, len(rows))
-        return failed_chart(key, empty_title, rows, rows_all, context)
+        return dataclasses.replace(failed_chart(key, empty_title, rows, rows_all, context), width=width)
 
 
 def failed_chart(key: str, title: str, rows: pd.DataFrame, pool: pd.DataFrame | None, context: bool = False) -> Chart:
@@ -159,4 +196,5 @@ def failed_chart(key: str, title: str, rows: pd.DataFrame, pool: pd.DataFrame | 
         context=context,
         pool=pool,
         failed=True,
+        name=title,
     )

@@ -86,7 +86,9 @@ def wrap_label(text: str, width: int = 16) -> str:
     """A long category name over two or three lines (<br>), so narrow screens keep room for the bars."""
     import textwrap
 
-    return "<br>".join(textwrap.wrap(text, width)) if len(text) > width else text
+    if len(text) <= width:
+        return text
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False))
 
 
 def empty_figure(message: str, height: int = 160) -> go.Figure:
@@ -122,8 +124,9 @@ def period_bars(
     """
     if rows["value"].isna().all():
         return empty_figure("No figures for this selection.")
-    fig = new_figure()
     periods = ordered_periods(rows)
+    # Horizontal bars take the height their bars need (two bars are not drawn 360 px high).
+    fig = new_figure(max(200, 34 * len(rows) + 110) if horizontal else 360)
     colours = PERIOD_COLOURS if len(periods) == 2 else PALETTE
     rows = rows.assign(_label=distinct_labels(rows, category, within=("period",)))
     named = list(dict.fromkeys(rows["_label"]))
@@ -143,9 +146,17 @@ def period_bars(
         )
         if horizontal:
             fig.add_trace(go.Bar(x=sub["value"], y=[wrap_label(c) for c in sub.index], orientation="h", **kwargs))
+        elif len(cats) == 1:
+            # One figure over time (firearms 41 then 44): its bars are named by their periods, no legend.
+            fig.add_trace(go.Bar(x=[period] * len(sub), y=sub["value"], **kwargs))
         else:
             fig.add_trace(go.Bar(x=list(sub.index), y=sub["value"], **kwargs))
-    fig.update_layout(barmode="group", showlegend=len(periods) > 1)
+    single = len(cats) == 1 and not horizontal
+    fig.update_layout(barmode="relative" if single else "group", showlegend=len(periods) > 1 and not single)
+    if not horizontal:
+        # Names over two lines rather than slanted, so a half-width chart keeps its height for the bars.
+        names = periods if single else cats
+        fig.update_xaxes(tickangle=0, tickmode="array", tickvals=names, ticktext=[wrap_label(n, 14) for n in names])
     if horizontal:
         fig.update_yaxes(categoryorder="array", categoryarray=[wrap_label(c) for c in cats[::-1]])
         fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=True)
@@ -239,6 +250,7 @@ def stacked_bars(
                 text=[lab if v == v and v > 0 else "" for lab, v in zip(labels, sub["value"], strict=True)],
                 textposition="inside",
                 insidetextanchor="middle",
+                textangle=0,
                 customdata=labels,
                 marker=_bar_marker(PALETTE[i % len(PALETTE)], derived),
                 hovertemplate=f"{part}: %{{customdata}}<extra></extra>",

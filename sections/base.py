@@ -145,3 +145,9 @@ def latest_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
     periods = ordered_periods(rows)
     return rows[rows["period"] == periods[-1]] if periods else rows
+
+
+def parts_of(rows: pd.DataFrame, total: str = "Total", overlapping: tuple[str, ...] = ()) -> list[str]:
+    """The breakdowns that make up ``total`` (for a part-of-whole chart): every other named breakdown, in
+    the rows' order, but those that overlap the others."""
+    return [b for b in dict.fromkeys(rows["breakdown"].astype(str)) if b and b != total and b not in overlapping]

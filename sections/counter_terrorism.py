@@ -7,7 +7,7 @@ import pandas as pd
 from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import Filters, ordered_periods, text_equals
-from figures.chart import Chart, build_chart
+from figures.chart import HALF, Chart, build_chart
 from figures.charts import category_bars, distinct_labels, period_bars, trend_lines
 from sections.base import Section, latest_rows, latest_statements, only, pick
 
@@ -133,6 +133,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             facts=True,
             caveats=lambda r: [n for n in pick(r, measure="UK terrorism threat level")["note"] if n],
             empty_title="The threat picture",
+            width=HALF,
         ),
         build_chart(
             "ct-pursue",
@@ -148,6 +149,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             figure=_pursue_figure,
             caveats=lambda r: list(dict.fromkeys(n for n in r["note"] if n)),
             empty_title="Pursue results",
+            width=HALF,
         ),
         build_chart(
             "ct-accreditation",
@@ -157,6 +159,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             summary="The counter terrorism unit's accreditation for gathering evidence, as the paper reports it.",
             facts=True,
             empty_title="Forensic accreditation",
+            width=HALF,
         ),
         build_chart(
             "ct-gb-arrests",
@@ -173,6 +176,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             ),
             figure=lambda r: trend_lines(r, series="measure"),
             empty_title="Terrorism-related arrests in Great Britain",
+            width=HALF,
             context=True,
         ),
         build_chart(
@@ -183,6 +187,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             summary="Standards, people and funding for Prevent in the region.",
             facts=True,
             empty_title="Prevent",
+            width=HALF,
         ),
         build_chart(
             "ct-protect",
@@ -196,6 +201,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             ),
             facts=True,
             empty_title="Protect",
+            width=HALF,
         ),
         build_chart(
             "ct-prepare",
@@ -207,6 +213,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             ),
             figure=lambda r: category_bars(latest_rows(r)[latest_rows(r)["breakdown"] != "Total"]),
             empty_title="Prepare: major incident plan reviews",
+            width=HALF,
         ),
         build_chart(
             "ct-borders",
@@ -220,6 +227,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             figure=lambda r: category_bars(r, label="measure"),
             caveats=lambda r: list(dict.fromkeys(n for n in r["note"] if n)),
             empty_title="Borders",
+            width=HALF,
         ),
     ]
 

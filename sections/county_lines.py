@@ -8,7 +8,7 @@ from data import schema
 from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import Filters
-from figures.chart import Chart, build_chart
+from figures.chart import HALF, Chart, build_chart
 from figures.charts import category_bars, period_bars
 from sections.base import Section, latest_rows, latest_statements, only, pick
 
@@ -70,6 +70,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             figure=_results_figure,
             caveats=_results_caveats,
             empty_title="The task force's results",
+            width=HALF,
         ),
         build_chart(
             "cl-funding",
@@ -79,6 +80,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             summary=lambda r: " ".join(dict.fromkeys(n for n in r["note"] if n)),
             facts=True,
             empty_title="Funding",
+            width=HALF,
         ),
         build_chart(
             "cl-context-wm",
@@ -90,6 +92,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             facts=True,
             caveats=["Periods differ from report to report; do not add the figures together."],
             empty_title="West Midlands operations",
+            width=HALF,
             context=True,
         ),
         build_chart(
@@ -101,6 +104,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             "board paper; the windows differ, so they cannot be joined into one series.",
             facts=True,
             empty_title="The national County Lines Programme",
+            width=HALF,
             context=True,
         ),
     ]

@@ -9,9 +9,9 @@ from data.checks import stated_difference
 from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import Filters, changes_by_series, describe_change, ordered_periods, percent_text
-from figures.chart import Chart, build_chart
-from figures.charts import category_bars, label_room, period_bars
-from sections.base import Section, latest_rows, latest_statements, only, pick
+from figures.chart import HALF, SMALL, Chart, build_chart
+from figures.charts import label_room, period_bars, stacked_bars
+from sections.base import Section, latest_rows, latest_statements, only, parts_of, pick
 
 JUSTICE = ("Arrested", "Charged", "Convicted")
 DRUGS = ("Cocaine seized", "Heroin seized", "Other Class A seized", "Other Class B seized")
@@ -97,8 +97,15 @@ def _disruptions_title(rows: pd.DataFrame) -> str:
     return f"{top['strand'] or top['measure']} was the largest strand: {what}"
 
 
+def _span(periods: list[str]) -> str:
+    """'Dec 2018 to Nov 2019 compared with Dec 2019 to Nov 2020', or the periods listed."""
+    if len(periods) == 2:
+        return f"{periods[0]} compared with {periods[1]}"
+    return ", ".join(periods[:-1]) + f" and {periods[-1]}" if len(periods) > 2 else "".join(periods)
+
+
 def _disruptions_summary(rows: pd.DataFrame) -> str:
-    parts = []
+    parts = [f"Each strand's disruptions, {_span(ordered_periods(rows))}"]
     for period in ordered_periods(rows):
         sub = rows[rows["period"] == period]
         parts.append(
@@ -162,7 +169,7 @@ def _lead_support_figure(rows: pd.DataFrame):
 def _lead_support_summary(rows: pd.DataFrame) -> str:
     counts = _counts(rows)
     stated = _stated_changes(rows)
-    parts = []
+    parts = ["The disruptions the unit led and those it supported, with the changes the paper states"]
     for period in ordered_periods(counts):
         sub = counts[counts["period"] == period]
         said = stated[stated["period"] == period].set_index("breakdown")["value"]
@@ -194,9 +201,14 @@ def _socu_title(rows: pd.DataFrame) -> str:
     return "Serious organised crime unit caseload"
 
 
+#: Caseload figures that overlap the phases (so are not a part of the total).
+OVERLAPPING = ("Linked to Operation Venetic",)
+
+
 def _socu_figure(rows: pd.DataFrame):
+    """The phases as parts of the caseload, in one bar (not a total beside its own parts)."""
     latest = latest_rows(_socu_rows(rows))
-    return category_bars(latest[latest["breakdown"] != ""])
+    return stacked_bars(latest, parts_of(latest, overlapping=OVERLAPPING))
 
 
 def _socu_summary(rows: pd.DataFrame) -> str:
@@ -212,7 +224,11 @@ def _socu_summary(rows: pd.DataFrame) -> str:
     whole = (
         f"{format_value(total['value'], 'investigations', total['qualifier'])} in all: " if total is not None else ""
     )
-    return f"Investigations by phase, {lower_first(latest['period'].iloc[0])}: {whole}{phases}. Those linked to Operation Venetic overlap the phases."
+    period = lower_first(latest["period"].iloc[0])
+    return (
+        f"The caseload {period}, by phase. Investigations by phase, {period}: {whole}{phases}. "
+        "Those linked to Operation Venetic overlap the phases."
+    )
 
 
 def _socu_caveats(rows: pd.DataFrame) -> list[str]:
@@ -264,7 +280,7 @@ def _stated_difference_caveats(rows: pd.DataFrame, stated: pd.DataFrame) -> list
     return out
 
 
-def reasons_chart(key: str, store: DataStore, filters: Filters) -> Chart:
+def reasons_chart(key: str, store: DataStore, filters: Filters, width: str = HALF) -> Chart:
     """What the paper behind the latest outcomes says lies behind the changes. Where that paper gives no
     reasons, the reasons an earlier paper gave are shown as that paper's, for its own periods."""
     reasons = store.dataset("rocu_explanations")
@@ -278,9 +294,11 @@ def reasons_chart(key: str, store: DataStore, filters: Filters) -> Chart:
             current,
             filters,
             title="What the paper says lies behind the changes",
-            summary="The paper's own explanations. Where it gives none, the dashboard does not guess.",
+            summary="The paper's own explanations; the dashboard adds none.",
+            name="Reasons for the changes",
             facts=True,
             empty_title="What the paper says lies behind the changes",
+            width=width,
         )
     period = latest["period"].iloc[0] if not latest.empty else ""
     earlier = sorted(
@@ -295,6 +313,7 @@ def reasons_chart(key: str, store: DataStore, filters: Filters) -> Chart:
         f"reasons given in {', '.join(earlier)}, for the periods shown.",
         facts=True,
         empty_title="Reasons an earlier paper gave for its own figures",
+        width=width,
     )
 
 
@@ -322,7 +341,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
     def measures(names: tuple[str, ...]) -> pd.DataFrame:
         return table[table["measure"].isin(names)]
 
-    def compare(key: str, names: tuple[str, ...], empty: str, caveats=_notes) -> Chart:
+    def compare(key: str, names: tuple[str, ...], empty: str, caveats=_notes, width: str = HALF) -> Chart:
         return build_chart(
             key,
             measures(names),
@@ -332,6 +351,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             figure=lambda r: period_bars(r, order=names),
             caveats=caveats,
             empty_title=empty,
+            width=width,
         )
 
     return [
@@ -344,6 +364,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             figure=lambda r: period_bars(r, category="strand"),
             caveats=_notes,
             empty_title="Disruptions by strand",
+            width=HALF,
         ),
         build_chart(
             "rocu-lead-support",
@@ -354,28 +375,20 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             figure=_lead_support_figure,
             caveats=_notes,
             empty_title="Lead and support disruptions",
+            width=HALF,
         ),
-        build_chart(
-            "rocu-threats",
-            latest_statements(pick(disruptions, category="Threats disrupted")),
-            filters,
-            title="The threats the unit disrupted most",
-            summary="How the paper ranks the threats and crime types the unit disrupted.",
-            facts=True,
-            empty_title="The threats the unit disrupted most",
-        ),
-        reasons_chart("rocu-reasons", store, filters),
         compare("rocu-justice", JUSTICE, "Arrests, charges and convictions"),
-        compare("rocu-sentences", ("Years sentenced",), "Years sentenced"),
         compare(
             "rocu-drugs",
             DRUGS,
             "Drugs seized",
             caveats=lambda r: [*_notes(r), *_stated_difference_caveats(r, stated_rise)],
         ),
-        compare("rocu-firearms", ("Firearms seized",), "Firearms seized"),
-        compare("rocu-ammunition", ("Ammunition seized",), "Ammunition seized"),
-        compare("rocu-safeguarding", ("Safeguarded",), "People safeguarded"),
+        # Four two-number comparisons, side by side as small multiples (each on its own scale).
+        compare("rocu-sentences", ("Years sentenced",), "Years sentenced", width=SMALL),
+        compare("rocu-firearms", ("Firearms seized",), "Firearms seized", width=SMALL),
+        compare("rocu-ammunition", ("Ammunition seized",), "Ammunition seized", width=SMALL),
+        compare("rocu-safeguarding", ("Safeguarded",), "People safeguarded", width=SMALL),
         build_chart(
             "rocu-socu",
             pick(caps, category="SOCU"),
@@ -385,17 +398,8 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             figure=_socu_figure,
             caveats=_socu_caveats,
             empty_title="Serious organised crime unit caseload",
-        ),
-        build_chart(
-            "rocu-teams",
-            latest_statements(caps[caps["category"] != "SOCU"]),
-            filters,
-            title="The specialist teams' caseloads and results",
-            summary="RECU is the Regional Economic Crime Unit; RCCU the Regional Cyber Crime Unit, with RDOT, its dark "
-            "web team; TIDU the Technical Intelligence Development Unit; CDIU the Communications Data "
-            "Investigation Unit.",
-            facts_by_category=True,
-            empty_title="The specialist teams' caseloads and results",
+            name="Caseload",
+            width=HALF,
         ),
         build_chart(
             "rocu-budget",
@@ -403,7 +407,8 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             filters,
             title=_budget_title,
             summary=lambda r: (
-                "; ".join(
+                f"Where the unit's budget comes from ({latest_rows(r)['period'].iloc[0]}). "
+                + "; ".join(
                     f"{b}: {format_value(v, str(u), q)} ({p})"
                     for b, v, u, q, p in zip(
                         r["breakdown"], r["value"], r["unit"], r["qualifier"], r["period"], strict=True
@@ -411,26 +416,54 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
                 )
                 + "."
             ),
-            figure=lambda r: category_bars(latest_rows(r), horizontal=True),
+            figure=lambda r: stacked_bars(latest_rows(r), parts_of(latest_rows(r))),
             empty_title="The unit's budget",
+            width=HALF,
+        ),
+        build_chart(
+            "rocu-threats",
+            latest_statements(pick(disruptions, category="Threats disrupted")),
+            filters,
+            title="The threats the unit disrupted most",
+            summary="How the paper ranks the threats and crime types the unit disrupted.",
+            name="Threats disrupted",
+            facts=True,
+            empty_title="The threats the unit disrupted most",
+            width=HALF,
+        ),
+        reasons_chart("rocu-reasons", store, filters),
+        build_chart(
+            "rocu-teams",
+            latest_statements(caps[caps["category"] != "SOCU"]),
+            filters,
+            title="The specialist teams' caseloads and results",
+            summary="Each team's cases and results, as the paper gives them.",
+            name="Specialist teams",
+            facts_by_category=True,
+            empty_title="The specialist teams' caseloads and results",
+            width=HALF,
         ),
         build_chart(
             "rocu-finance",
             latest_statements(pick(funding, category="Finance statements")),
             filters,
             title="Spending, overtime and grants: what the paper says",
-            summary="The paper's statements on the unit's spending against its budget, its costs and its funding.",
+            summary="What the paper says of the unit's spending, costs and funding.",
+            name="Spending and grants",
             facts=True,
             empty_title="Spending, overtime and grants",
+            width=HALF,
         ),
         build_chart(
             "rocu-inspections",
             store.dataset("rocu_inspections"),
             filters,
             title="What inspections and reviews found",
-            summary="Inspections and reviews of the unit's work, as the paper reports them.",
+            summary="Inspections and reviews of the unit, as the paper reports them.",
+            name="Inspections",
             facts=True,
             empty_title="Inspections and reviews",
+            width=HALF,
         ),
     ]
 

@@ -26,7 +26,7 @@ from data.queries import (
     percent_text,
     why_empty,
 )
-from figures.chart import Chart, Tile, row_caveats
+from figures.chart import HALF, Chart, Tile, row_caveats
 from sections import links
 from sections.base import Section, pick
 from sections.organised_crime import STATED, outcomes_table, plain_label, reasons_chart
@@ -388,20 +388,17 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
     summary = Chart(
         key="overview-summary",
         title="Headline figures and what changed most",
-        summary=(
-            f"The regional organised crime unit's outcomes, {periods[-2]} against {periods[-1]}, and the headline "
-            "figure of each topic. Changes in per cent are the dashboard's own calculation from the paper's figures."
-            if len(periods) > 1
-            else "The headline figure of each topic."
-        ),
+        summary="The headline figure of each topic, then the biggest changes in the regional unit's outcomes.",
         rows=summary_rows.drop_duplicates(subset=["dataset", *schema.KEY_COLUMNS]),
         caveats=list(dict.fromkeys(n for n in shown[shown["period"] == (periods[-1] if periods else "")]["note"] if n)),
         tiles=tuple(key_tiles),
         points=tuple(points),
+        points_heading=f"What changed most: {periods[-1]} against {periods[-2]}" if len(periods) > 1 else "",
         pool=pool,
         empty_message=why_empty(pool, filters) if not key_tiles and not points else "",
+        name="Headline figures",
     )
-    out = [summary, reasons_chart("overview-reasons", store, filters)]
+    out = [summary]
     for heading, key, headlines in HEADLINES:
         tiles, used = _tiles(store, filters, [h for h, is_key in headlines if not is_key])
         rows = pd.concat(used) if used else table.iloc[0:0]
@@ -415,8 +412,12 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
                 caveats=row_caveats(rows) if not rows.empty else [],
                 pool=pd.concat([headline_rows(store, h) for h, _ in headlines]),
                 empty_message="" if tiles else "The filters leave no headline figures here.",
+                name=heading,
+                width=HALF,
             )
         )
+    # The paper's reasons sit beside the unit's headline figures they explain.
+    out.insert(2, reasons_chart("overview-reasons", store, filters))
     return out
 
 
@@ -424,8 +425,7 @@ SECTION = Section(
     slug="overview",
     name="Overview",
     title="Overview",
-    intro="The headline figures: what went up, what went down, and where each number comes from. Changes in per "
-    "cent are worked out by the dashboard from the paper's figures, except where marked as stated in the paper.",
+    intro="The headline figures: what went up, what went down, and where each number comes from.",
     description="Headline changes in counter terrorism and serious and organised crime in the West Midlands.",
     datasets=(
         "rocu_outcomes",

@@ -6,7 +6,7 @@ import pandas as pd
 
 from data.loader import DataStore
 from data.queries import Filters
-from figures.chart import Chart, build_chart
+from figures.chart import HALF, Chart, build_chart
 from figures.charts import timeline
 from sections.base import Section, latest_statements, page_rows
 
@@ -63,6 +63,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             summary="Statements in the paper about what lies ahead, without dates of their own.",
             facts=True,
             empty_title="The outlook",
+            width=HALF,
         ),
         build_chart(
             "po-feedback",
@@ -72,6 +73,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             summary="What the paper says of how events were policed, without dates of their own.",
             facts=True,
             empty_title="Feedback and other statements",
+            width=HALF,
         ),
     ]
     return out

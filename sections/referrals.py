@@ -7,7 +7,7 @@ import pandas as pd
 from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import ALL, Filters, ordered_periods, text_equals
-from figures.chart import Chart, build_chart
+from figures.chart import HALF, Chart, build_chart
 from figures.charts import trend_lines
 from sections.base import Section, only, pick
 
@@ -135,6 +135,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             ),
             caveats=_break_caveats(_breaks(breaks, "data source", "COVID", "Revisions")),
             empty_title="Referrals to Prevent",
+            width=HALF,
             context=True,
         ),
         build_chart(
@@ -146,6 +147,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "data source"), periods=axis),
             caveats=["Not every sector is published every year; gaps are years with no public figure."],
             empty_title="Referrals by referring sector",
+            width=HALF,
             context=True,
         ),
         build_chart(
@@ -159,6 +161,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             ),
             caveats=_break_caveats(_breaks(breaks, "Channel")),
             empty_title="Channel panels and cases",
+            width=HALF,
             context=True,
         ),
         build_chart(
@@ -172,6 +175,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             ),
             caveats=_break_caveats(_breaks(breaks, "concern", "data source")),
             empty_title="Referrals by type of concern",
+            width=HALF,
             context=True,
         ),
         build_chart(
@@ -182,6 +186,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             summary="No other public counts were found for the region, or any for a single force.",
             facts=True,
             empty_title="The West Midlands region",
+            width=HALF,
             context=True,
         ),
         build_chart(
@@ -196,6 +201,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             summary=lambda r: " ".join(dict.fromkeys(n for n in r["note"] if n)) or "The board paper's own statement.",
             facts=True,
             empty_title="What the paper says",
+            width=HALF,
         ),
     ]
     return out

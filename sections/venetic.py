@@ -7,9 +7,9 @@ import pandas as pd
 from data.formatting import format_value
 from data.loader import DataStore
 from data.queries import Filters, ordered_periods
-from figures.chart import Chart, build_chart
+from figures.chart import HALF, Chart, build_chart
 from figures.charts import category_bars, stacked_bars, trend_lines
-from sections.base import Section, latest_rows, latest_statements, only, pick
+from sections.base import Section, latest_rows, latest_statements, only, parts_of, pick
 
 PARTS = ("ROCUWM lead", "ROCUWM support")
 OTHER_SOURCES = "From public sources other than the board paper, for context."
@@ -68,8 +68,12 @@ def _outcomes_caveats(rows: pd.DataFrame) -> list[str]:
     return out
 
 
+#: The handles' whole, of which the other breakdowns are parts.
+HANDLES_TOTAL = "Identified in the region"
+
+
 def _handles_title(rows: pd.DataFrame) -> str:
-    first = only(pick(latest_rows(rows), breakdown="Identified in the region"))
+    first = only(pick(latest_rows(rows), breakdown=HANDLES_TOTAL))
     if first is None:
         return "EncroChat handles"
     return f"{_value(first)} EncroChat handles identified in the region ({first['period']})"
@@ -142,6 +146,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             summary=lambda r: " ".join(dict.fromkeys(n for n in r["note"] if n)) or "Cash seized in the operation.",
             facts=True,
             empty_title="Cash seized",
+            width=HALF,
         ),
         build_chart(
             "venetic-handles",
@@ -149,11 +154,16 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             filters,
             title=_handles_title,
             summary=lambda r: (
-                "; ".join(f"{row['breakdown']}: {_value(row)}" for _, row in latest_rows(r).iterrows())
+                "How the paper groups the EncroChat handles identified in the region. "
+                + "; ".join(f"{row['breakdown']}: {_value(row)}" for _, row in latest_rows(r).iterrows())
                 + f" ({latest_rows(r)['period'].iloc[0]})."
             ),
-            figure=lambda r: category_bars(latest_rows(r)),
+            # The groups as parts of the handles identified, in one bar.
+            figure=lambda r: stacked_bars(
+                latest_rows(r), parts_of(latest_rows(r), total=HANDLES_TOTAL), total=HANDLES_TOTAL
+            ),
             empty_title="EncroChat handles",
+            width=HALF,
         ),
         build_chart(
             "venetic-uk",
@@ -175,6 +185,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
                 "An open triangle marks a figure given only as a lower bound ('over', 'more than').",
             ],
             empty_title="Operation Venetic across the UK",
+            width=HALF,
             context=True,
         ),
         build_chart(
@@ -198,6 +209,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
                 *_left_out(r),
             ],
             empty_title="Regional results at the reveal",
+            width=HALF,
             context=True,
         ),
     ]
