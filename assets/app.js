@@ -31,15 +31,15 @@
     document.querySelectorAll(".print-stamp-when").forEach(function (el) {
       el.textContent = "Printed " + when + " from " + window.location.href;
     });
-    // Every statement of a long list is printed, not only the first few.
-    document.querySelectorAll("details.more-facts:not([open]), details.more-caveats:not([open])").forEach(function (el) {
+    // Every caveat is printed, not only the first.
+    document.querySelectorAll("details.more-caveats:not([open])").forEach(function (el) {
       el.open = true;
       el.dataset.openedForPrint = "yes";
     });
     resizePlots();
   });
   window.addEventListener("afterprint", function () {
-    document.querySelectorAll("details.more-facts[data-opened-for-print], details.more-caveats[data-opened-for-print]").forEach(function (el) {
+    document.querySelectorAll("details.more-caveats[data-opened-for-print]").forEach(function (el) {
       el.open = false;
       delete el.dataset.openedForPrint;
     });

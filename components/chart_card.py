@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
-from components.facts import fact_list
+from components.facts import fact_list, hidden_facts
 from components.tables import rows_table
 from components.tiles import tile_caveats, tile_row
 from components.view_notice import PAGE_VERSION_ID, download_props
@@ -189,7 +189,7 @@ def chart_card(
         actions.append(
             html.Details(
                 [
-                    html.Summary("Show these figures as a table", id={"type": TABLE_SUMMARY, "key": chart.key}),
+                    html.Summary(table_label(chart), id={"type": TABLE_SUMMARY, "key": chart.key}),
                     html.Div(html.P(TABLE_LOADING, className="small"), id={"type": TABLE_SLOT, "key": chart.key}),
                 ],
                 className="chart-table",
@@ -233,6 +233,14 @@ def caveats_box(caveats: list[str], caveats_id: str) -> html.Div:
         id=caveats_id,
         className="chart-caveats small",
     )
+
+
+def table_label(chart: Chart) -> str:
+    """What the table's disclosure says: 'Show all 7 statements as a table' where the card shows only
+    some of its statements."""
+    if chart.facts and hidden_facts(chart.rows, FACTS_SHOWN.get(chart.width, 3)):
+        return f"Show all {len(chart.rows)} statements as a table"
+    return "Show these figures as a table"
 
 
 def summary_lines(chart: Chart, summary_id: str) -> list:

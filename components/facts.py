@@ -7,7 +7,7 @@ from dash import html
 
 from data.formatting import format_value
 
-#: The class of the disclosure that holds a long list's later statements (opened for printing).
+#: The class of a long list's later statements: shown on paper; on screen they are in the table.
 MORE_FACTS_CLASS = "more-facts"
 
 
@@ -17,8 +17,8 @@ def fact_list(
     """One item per row: measure (and breakdown), the value in words, period and source; where the rows
     come from more than one paper, the paragraph names its paper.
 
-    With ``visible``, a list longer than that shows its first ``visible`` statements and puts the rest
-    one click away ("Show the other 5 statements"); printing shows them all.
+    With ``visible``, a list longer than that shows its first ``visible`` statements on screen and says
+    how many more the card's table holds; printing shows them all.
 
     ``rows`` need the columns of ``data.schema.FRAME_COLUMNS``.
     """
@@ -52,15 +52,19 @@ def fact_list(
                 ]
             )
         )
-    if visible is None or len(items) <= visible + 1:  # never hide a single statement behind a click
+    if visible is None or len(items) <= visible + 1:  # never hide a single statement
         return html.Ul(items, className="fact-list")
     rest = items[visible:]
     return html.Div(
         [
             html.Ul(items[:visible], className="fact-list mb-1"),
-            html.Details(
-                [html.Summary(f"Show the other {len(rest)} statements"), html.Ul(rest, className="fact-list")],
-                className=f"{MORE_FACTS_CLASS} small-summary",
-            ),
+            # On screen the rest are in the card's table (one key away); on paper, here.
+            html.Ul(rest, className=f"fact-list {MORE_FACTS_CLASS}"),
+            html.P(f"And {len(rest)} more in the table below.", className="more-facts-note small"),
         ]
     )
+
+
+def hidden_facts(rows: pd.DataFrame, visible: int | None) -> int:
+    """How many of the rows' statements ``fact_list(rows, visible=visible)`` leaves for the table."""
+    return 0 if visible is None or len(rows) <= visible + 1 else len(rows) - visible

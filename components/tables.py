@@ -12,11 +12,12 @@ from dash import html
 from data.formatting import format_value
 
 
-def source_link(source: str, short: bool = False) -> html.A | str:
-    """A URL as a link (its site's name when ``short``); a paragraph reference as plain text."""
+def source_link(source: str, short: bool = False, title: str = "") -> html.A | str:
+    """A URL as a link named by ``title`` (the release's title), else by its site's name when ``short``,
+    else by the address itself; a paragraph reference as plain text."""
     if source.startswith(("http://", "https://")):
-        text = urlparse(source).netloc.removeprefix("www.") if short else source
-        return html.A(text, href=source, rel="noopener noreferrer", title=source if short else None)
+        text = title or (urlparse(source).netloc.removeprefix("www.") if short else source)
+        return html.A(text, href=source, rel="noopener noreferrer")
     return source
 
 
@@ -58,7 +59,7 @@ def rows_table(frame: pd.DataFrame, caption: str, publications: dict | None = No
                     html.Td(str(row.force)),
                     html.Td("" if pd.isna(row.strand) else str(row.strand)),
                     html.Td(value, className="text-end text-nowrap"),
-                    html.Td(source_link(source), className="source-cell"),
+                    html.Td(source_link(source, title=release_title(pub)), className="source-cell"),
                     html.Td(note),
                 ]
             )
@@ -76,6 +77,14 @@ def rows_table(frame: pd.DataFrame, caption: str, publications: dict | None = No
         ),
         f"Table: {caption}",
     )
+
+
+def release_title(pub) -> str:
+    """'ITV News: News report of UK results of Operation Venetic ...': a public release by its publisher and
+    title (what a link to it says), or '' when it is not known."""
+    if pub is None or pub.is_paper:
+        return ""
+    return pub.title if pub.title.startswith(pub.publisher) else f"{pub.publisher}: {pub.title}"
 
 
 def scrollable(table: dbc.Table, label: str) -> html.Div:

@@ -9,9 +9,11 @@ No python-pptx here: ``exports.slides`` places these on slides.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from data.formatting import format_value
@@ -165,11 +167,36 @@ def _bars(fig: go.Figure) -> NativeChart | None:
     )
 
 
+def _evenly_spaced_labels(fig: go.Figure) -> dict | None:
+    """A date axis whose ticks are evenly spaced in time (years, say) as {date: label}: a native line
+    chart's even categories then show the same spacing. None when the dates are uneven."""
+    axis = fig.layout.xaxis
+    vals, texts = _as_list(axis.tickvals), _as_list(axis.ticktext)
+    if not vals or len(vals) != len(texts):
+        return None
+    when = [pd.Timestamp(v) for v in vals]
+    gaps = [(b - a).days for a, b in itertools.pairwise(sorted(when))]
+    if not gaps or min(gaps) <= 0 or max(gaps) > min(gaps) * 1.07:
+        return None
+    return {w: _plain(str(t)) for w, t in zip(when, texts, strict=True)}
+
+
 def _lines(fig: go.Figure) -> NativeChart | None:
     traces = [t for t in fig.data if t.x is not None and len(t.x)]
-    if not traces or any(not isinstance(x, str) for t in traces for x in t.x):
-        return None  # a date axis (a timeline): no native form that keeps its spacing and spans
+    if not traces:
+        return None
     order = _as_list(fig.layout.xaxis.categoryarray)
+    if any(not isinstance(x, str) for t in traces for x in t.x):
+        # A date axis. Evenly spaced dates keep their spacing as categories; uneven ones (report dates, a
+        # timeline's spans) have no native form that keeps it, so the chart stays a picture.
+        labels = _evenly_spaced_labels(fig)
+        if labels is None:
+            return None
+        try:
+            traces = [t.update(x=[labels[pd.Timestamp(x)] for x in t.x]) for t in (go.Scatter(t) for t in traces)]
+        except KeyError:
+            return None
+        order = list(labels[k] for k in sorted(labels))
     seen = [x for t in traces for x in t.x]
     cats = [c for c in order if c in seen] + [c for c in dict.fromkeys(seen) if c not in order]
     series: list[NativeSeries] = []

@@ -310,6 +310,10 @@ def trend_lines(
         [p for p in periods if p in present or _between(p, periods, present)] if periods else ordered_periods(rows)
     )
     fig = new_figure(height=400)
+    # Spaced by time where every period's dates are known (uneven report dates stay uneven); otherwise
+    # the periods in order, evenly.
+    when = period_dates(rows, periods)
+    at = (lambda labels: [when[p] for p in labels]) if when else list
     rows = rows.assign(_series=distinct_labels(rows, series, within=("period",)))
     derived_x: list = []
     derived_y: list = []
@@ -326,7 +330,7 @@ def trend_lines(
             sub["qualifier"][is_derived],
             strict=True,
         ):
-            derived_x.append(p)
+            derived_x.append(p)  # a period label here; placed on the axis below
             derived_y.append(v)
             derived_text.append(f"{format_value(v, str(u), str(q))}{DERIVED_LABEL}")
         sub.loc[is_derived, "value"] = float("nan")
@@ -337,8 +341,9 @@ def trend_lines(
             seg = sub.iloc[lo:hi]
             fig.add_trace(
                 go.Scatter(
-                    x=list(seg.index),
+                    x=at(list(seg.index)),
                     y=seg["value"],
+                    customdata=list(seg.index),
                     name=name,
                     legendgroup=name,
                     showlegend=j == 0,
@@ -358,25 +363,27 @@ def trend_lines(
                         for v, u, q in zip(seg["value"], seg["unit"], seg["qualifier"], strict=True)
                     ],
                     connectgaps=False,
-                    hovertemplate="%{x}: %{text}<extra>" + name + "</extra>",
+                    hovertemplate="%{customdata}: %{text}<extra>" + name + "</extra>",
                 )
             )
     if derived_x:
         fig.add_trace(
             go.Scatter(
-                x=derived_x,
+                x=at(derived_x),
                 y=derived_y,
+                customdata=derived_x,
                 name="Worked out by the dashboard",
                 mode="markers",
                 marker=dict(size=12, symbol=DERIVED_SYMBOL, color=OUTLINE, line=dict(color=OUTLINE, width=2)),
                 text=derived_text,
-                hovertemplate="%{x}: %{text}<extra></extra>",
+                hovertemplate="%{customdata}: %{text}<extra></extra>",
             )
         )
     if breaks is not None and not breaks.empty:
         shown = breaks[breaks["period"].isin(periods)]
         for k, (period, group) in enumerate(shown.groupby("period", sort=False)):
-            x = periods.index(period) - 0.5
+            i = periods.index(period)
+            x = _between_dates(when, periods, i) if when else i - 0.5
             fig.add_vline(x=x, line=dict(color=OUTLINE, dash="dash", width=1))
             fig.add_annotation(
                 x=x,
@@ -384,15 +391,56 @@ def trend_lines(
                 yref="paper",
                 text=" / ".join(dict.fromkeys(group["measure"].astype(str))),
                 showarrow=False,
-                xanchor="right" if x > len(periods) / 2 else "left",
+                xanchor="right" if i > len(periods) / 2 else "left",
                 yanchor="bottom",
                 font=dict(size=12),
             )
         fig.update_layout(margin=dict(t=70), legend=dict(y=1.18))
-    fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
+    if when:
+        ticks = [when[p] for p in periods]
+        fig.update_xaxes(
+            type="date",
+            tickmode="array",
+            tickvals=ticks,
+            ticktext=[wrap_label(p, 14) for p in periods],
+            range=_padded(ticks),
+        )
+    else:
+        fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
     fig.update_yaxes(rangemode="tozero")
     fig.update_layout(showlegend=rows["_series"].nunique() > 1 or bool(derived_x))
     return fig
+
+
+def period_dates(rows: pd.DataFrame, periods: Sequence[str]) -> dict[str, pd.Timestamp]:
+    """Where each period sits in time: the middle of its dates (its end when it has no start). Empty
+    unless every period has a known date and there are at least two."""
+    if len(periods) < 2:
+        return {}
+    out: dict[str, pd.Timestamp] = {}
+    first = rows.drop_duplicates("period").set_index("period")
+    for p in periods:
+        if p not in first.index:
+            return {}
+        end, start = pd.to_datetime(first.at[p, "period_end"]), pd.to_datetime(first.at[p, "period_start"])
+        if pd.isna(end):
+            return {}
+        out[p] = end if pd.isna(start) else start + (end - start) / 2
+    return out if len(set(out.values())) == len(out) else {}
+
+
+def _between_dates(when: dict, periods: Sequence[str], i: int):
+    """Half way between period ``i`` and the one before it (a month before it, for the first)."""
+    now = when[periods[i]]
+    before = when[periods[i - 1]] if i > 0 else now - pd.Timedelta(days=60)
+    return before + (now - before) / 2
+
+
+def _padded(ticks: list) -> list:
+    """The axis's range: the first and last dates with room for their markers and labels."""
+    lo, hi = min(ticks), max(ticks)
+    pad = (hi - lo) * 0.06
+    return [lo - pad, hi + pad]
 
 
 def _between(period: str, periods: Sequence[str], present: set[str]) -> bool:

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import Page, expect
 
+from sections import SECTIONS
 from tests.conftest import PAGES
 
 pytestmark = pytest.mark.browser
@@ -101,7 +102,12 @@ def test_filter_changes_url_and_charts_and_back_restores(page, base_url):
     page.wait_for_url("**/organised-crime?strand=Pursue")
     expect(page.locator("#rocu-justice")).to_contain_text("The sources do not split these figures by strand.")
     page.wait_for_function("document.querySelector('#rocu-disruptions-graph .js-plotly-plot').data[0].x.length === 1")
-    assert [t["x"] for t in graph_data(page, "rocu-disruptions-graph")] == [["Pursue"], ["Pursue"]]
+    # One strand left: its two bars are named by their periods.
+    assert [t["x"] for t in graph_data(page, "rocu-disruptions-graph")] == [
+        ["Dec 2018 to Nov 2019"],
+        ["Dec 2019 to Nov 2020"],
+    ]
+    assert [t["y"] for t in graph_data(page, "rocu-disruptions-graph")] == [[726], [815]]
 
     page.select_option("#filter-period", "Dec 2019 to Nov 2020")
     page.click("#filter-apply")
@@ -411,13 +417,20 @@ def test_each_chart_is_three_tab_stops_and_can_be_skipped(page, base_url):
     page.wait_for_selector("#rocu-justice-graph .js-plotly-plot .main-svg")
     page.locator("#rocu-disruptions .skip-chart").focus()
     stops = ["skip link"]
-    for _ in range(2):
+    for _ in range(3):
         page.keyboard.press("Tab")
         stops.append(page.evaluate("document.activeElement.textContent"))
         assert page.evaluate("document.activeElement.closest('.chart-card').id") == "rocu-disruptions"
     page.keyboard.press("Tab")
-    # Three stops inside a chart (skip link, table, downloads); the fourth is the next chart.
-    assert stops == ["skip link", "Show these figures as a table", "Download or show full screen"]
+    # Past the skip link, at most three stops inside a chart (its further caveats, its table, its
+    # downloads in one menu); the next is the next chart.
+    assert stops == ["skip link", "Show 1 more caveat", "Show these figures as a table", "Download or show full screen"]
+    for key in ("rocu-teams", "rocu-justice", "rocu-reasons"):
+        stops = page.locator(f"#{key}").evaluate(
+            "card => [...card.querySelectorAll('a, summary, button, [tabindex=\"0\"]')]"
+            ".filter(e => e.checkVisibility()).length"
+        )
+        assert stops <= 4, key  # the skip link and at most three more
     assert page.evaluate("document.activeElement.closest('.chart-card').id") != "rocu-disruptions"
     # The skip link jumps to the next chart.
     page.locator("#rocu-disruptions .skip-chart").focus()
@@ -507,3 +520,122 @@ def test_a_printed_page_says_what_it_shows_and_leaves_out_empty_boxes(page, base
     for i in range(empty.count()):
         expect(empty.nth(i)).to_be_hidden()
     assert_clean(page)
+
+
+SECTION_PATHS = [s.path for s in SECTIONS]
+#: Five screens at 1366×768: the longest a page may be (issue 12, part 4).
+FIVE_SCREENS = 5 * 768
+
+
+def wait_for_charts(page: Page) -> None:
+    """Every chart on the page drawn (a page's height is only final then)."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.chart-graph')].every(f => f.querySelector('.main-svg'))",
+        timeout=20000,
+    )
+
+
+@pytest.mark.parametrize("path", SECTION_PATHS)
+def test_no_page_is_longer_than_five_screens(page, base_url, path):
+    page.goto(base_url + path)
+    expect(page.locator(".chart-card").first).to_be_visible()
+    wait_for_charts(page)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height <= FIVE_SCREENS, f"{path} is {height} px tall ({height / 768:.1f} screens at 1366×768)"
+    # The navigation fits one row on a laptop screen.
+    assert page.locator(".site-nav").bounding_box()["height"] < 70
+
+
+def test_the_overview_first_screen_shows_the_headline_strip_then_what_changed(page, base_url):
+    page.goto(base_url + "/")
+    tiles = page.locator("#overview-summary .tile")
+    expect(tiles.first).to_be_visible()
+    boxes = [tiles.nth(i).bounding_box() for i in range(tiles.count())]
+    assert 4 <= len(boxes) <= 6
+    # One strip: every headline figure on one row, each value, period and direction above the fold.
+    assert len({round(b["y"]) for b in boxes}) == 1
+    for i in range(len(boxes)):
+        for part in (".tile-value", ".tile-period"):
+            box = tiles.nth(i).locator(part).bounding_box()
+            assert box["y"] + box["height"] <= 768, (i, part)
+    changed = page.locator("#overview-summary .points-heading")
+    expect(changed).to_contain_text("What changed most")
+    first_point = page.locator("#overview-summary .chart-points li").first.bounding_box()
+    assert first_point["y"] + 24 <= 768, "the first of what changed most starts on the first screen"
+
+
+def test_two_number_comparisons_are_small_multiples_side_by_side(page, base_url):
+    keys = ["rocu-sentences", "rocu-firearms", "rocu-ammunition", "rocu-safeguarding"]
+    page.goto(base_url + "/organised-crime")
+    wait_for_charts(page)
+    boxes = [page.locator(f"#{k}").bounding_box() for k in keys]
+    assert len({round(b["y"]) for b in boxes}) == 1, "the four sit in one row"
+    assert all(b["width"] < 1366 / 3 for b in boxes)
+    # Each keeps its own scale, and its bars are named by their periods (no legend to read across).
+    firearms = graph_data(page, "rocu-firearms-graph")
+    assert [t["x"] for t in firearms] == [["Dec 2018 to Nov 2019"], ["Dec 2019 to Nov 2020"]]
+    assert [t["y"] for t in firearms] == [[41], [44]]
+    # On a narrow screen each card takes the whole width, in the same order.
+    page.set_viewport_size({"width": 600, "height": 800})
+    narrow = [page.locator(f"#{k}").bounding_box() for k in keys]
+    assert [b["y"] for b in narrow] == sorted(b["y"] for b in narrow) and len({round(b["y"]) for b in narrow}) == 4
+
+
+def test_one_line_on_screen_and_every_figure_for_a_screen_reader(page, base_url):
+    page.goto(base_url + "/organised-crime")
+    wait_for_charts(page)
+    card = page.locator("#rocu-disruptions")
+    visible = card.locator(".chart-summary")
+    expect(visible).to_have_count(1)
+    assert visible.inner_text().count(".") == 1, "one sentence under the title"
+    described = card.locator("figure").get_attribute("aria-describedby")
+    description = page.locator(f"#{described}")
+    expect(description).to_be_hidden()
+    words = description.text_content()
+    for figure in ("Prepare 20", "Prevent 261", "Pursue 815"):
+        assert figure in words
+    # The accessible description Chromium computes is that summary.
+    snapshot = page.locator("#rocu-disruptions figure").evaluate(
+        "el => document.getElementById(el.getAttribute('aria-describedby')).textContent"
+    )
+    assert snapshot == words
+
+
+def test_long_lists_and_caveats_open_on_a_click_and_print_whole(page, base_url):
+    page.goto(base_url + "/organised-crime")
+    teams = page.locator("#rocu-teams")
+    hidden = teams.locator(".more-facts li").first
+    expect(hidden).to_be_hidden()
+    # The rest of a long list is in the table, which says it holds them all.
+    count = teams.locator(".fact-list li").count()
+    expect(teams.locator(".more-facts-note")).to_contain_text("more in the table below")
+    table = teams.locator(".chart-table summary")
+    expect(table).to_have_text(f"Show all {count} statements as a table")
+    table.click()
+    expect(teams.locator(".chart-table tbody tr")).to_have_count(count)
+    caveats = page.locator("#rocu-lead-support-caveats")
+    expect(caveats).to_contain_text("Caveats (")
+    later = caveats.locator("details.more-caveats li").first
+    expect(later).to_be_hidden()
+    # Printing shows every statement and caveat, and the whole summary under each chart.
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    expect(hidden).to_be_visible()
+    expect(later).to_be_visible()
+    expect(page.locator("#rocu-disruptions .chart-description")).to_be_visible()
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    page.emulate_media(media="screen")
+    expect(hidden).to_be_hidden()
+
+
+def test_the_contents_list_leads_to_each_chart(page, base_url):
+    page.goto(base_url + "/organised-crime")
+    contents = page.get_by_role("navigation", name="On this page")
+    links = contents.get_by_role("link")
+    assert links.count() == page.locator(".chart-card").count()
+    contents.get_by_role("link", name="Firearms seized").click()
+    assert page.url.endswith("#rocu-firearms")
+    # Short pages have none.
+    page.goto(base_url + "/public-order")
+    expect(page.locator(".chart-card").first).to_be_visible()
+    expect(page.get_by_role("navigation", name="On this page")).to_have_count(0)

@@ -566,8 +566,11 @@ def test_trend_lines_national_referrals(referrals):
     # 2024/25 is a series break (a new data source): its point is not joined to the line before it.
     before, after = fig.data
     assert before.name == after.name == "All" and before.showlegend and not after.showlegend
-    assert list(before.x) == YEARS[:-1] and list(after.x) == ["2024/25"]
-    assert list(fig.layout.xaxis.categoryarray) == YEARS
+    # Each point is named by its period; the axis is spaced by the periods' dates.
+    assert list(before.customdata) == YEARS[:-1] and list(after.customdata) == ["2024/25"]
+    assert fig.layout.xaxis.type == "date"
+    assert [t.replace("<br>", " ") for t in fig.layout.xaxis.ticktext] == YEARS
+    assert list(before.x) == sorted(before.x)
     assert floats(before.y) + floats(after.y) == [7631, 6093, 7300, 5737, 6287, 4915, 6406, 6817, 6922, 8778]
     symbols = list(before.marker.symbol)
     over = YEARS.index("2017/18")
@@ -581,7 +584,7 @@ def test_trend_lines_national_referrals(referrals):
 
 def test_trend_lines_order_whatever_the_row_order(referrals):
     fig = trend_lines(referrals.sample(frac=1, random_state=3))
-    assert [x for t in fig.data for x in t.x] == YEARS
+    assert [x for t in fig.data for x in t.customdata] == YEARS
 
 
 def test_trend_lines_periods_ordered_by_end_date():
@@ -590,7 +593,7 @@ def test_trend_lines_periods_ordered_by_end_date():
         row(period="Apr to Jun 2020", start="2020-04-01", end="2020-06-30", value=100),
     )
     (line,) = trend_lines(rows).data
-    assert list(line.x) == ["Apr to Jun 2020", "Jan 2019 to Dec 2020"]
+    assert list(line.customdata) == ["Apr to Jun 2020", "Jan 2019 to Dec 2020"]
     assert floats(line.y) == [100, 400]
 
 
@@ -609,13 +612,45 @@ def test_trend_lines_breaks_drawn(referrals, breaks):
     assert len(fig.layout.shapes) == len(periods)
     assert len(fig.layout.annotations) == len(periods)
     assert all(s.line.dash == "dash" for s in fig.layout.shapes)
-    expected = [YEARS.index(p) - 0.5 for p in periods]
-    assert sorted(s.x0 for s in fig.layout.shapes) == expected
-    assert sorted(a.x for a in fig.layout.annotations) == expected
-    by_x = {a.x: a.text for a in fig.layout.annotations}
-    assert by_x[YEARS.index("2018/19") - 0.5] == "Change of Channel measure"
-    assert by_x[YEARS.index("2024/25") - 0.5] == "Change of concern categories / Change of data source"
+    # Each just before its period: between that period's point and the one before.
+    when = {label: x for t in fig.data for label, x in zip(t.customdata, t.x, strict=True)}
+    by_x = {pd.Timestamp(a.x): a.text for a in fig.layout.annotations}
+    assert sorted(pd.Timestamp(s.x0) for s in fig.layout.shapes) == sorted(by_x)
+    for p in periods:
+        before, at = when[YEARS[YEARS.index(p) - 1]], when[p]
+        assert [x for x in by_x if before < x < at], p
+    text_before = {
+        p: next(t for x, t in by_x.items() if when[YEARS[YEARS.index(p) - 1]] < x < when[p]) for p in periods
+    }
+    assert text_before["2018/19"] == "Change of Channel measure"
+    assert text_before["2024/25"] == "Change of concern categories / Change of data source"
     check_small_and_themed(fig)
+
+
+def test_trend_lines_space_uneven_report_dates_unevenly():
+    """Figures reported in July, then the next March, then April: the gaps on the axis follow the dates."""
+    rows = frame(
+        row(period="To 2 Jul 2020", start="", end="2020-07-02", value=746),
+        row(period="To 19 Mar 2021", start="", end="2021-03-19", value=1550),
+        row(period="To 30 Apr 2021", start="", end="2021-04-30", value=1600),
+    )
+    fig = trend_lines(rows)
+    (line,) = fig.data
+    x = [pd.Timestamp(v) for v in line.x]
+    assert x == [pd.Timestamp("2020-07-02"), pd.Timestamp("2021-03-19"), pd.Timestamp("2021-04-30")]
+    assert (x[1] - x[0]) > 5 * (x[2] - x[1])
+    assert fig.layout.xaxis.type == "date"
+    assert [t.replace("<br>", " ") for t in fig.layout.xaxis.ticktext] == list(line.customdata)
+
+
+def test_trend_lines_without_every_date_fall_back_to_even_periods():
+    rows = frame(
+        row(period="Earlier", start="", end="", value=1),
+        row(period="Later", start="", end="2021-03-31", value=2),
+    )
+    fig = trend_lines(rows)
+    assert fig.layout.xaxis.type == "category"
+    assert [x for t in fig.data for x in t.x] == list(fig.layout.xaxis.categoryarray)
 
 
 def test_trend_lines_breaks_outside_the_periods_not_drawn(referrals, breaks):
@@ -658,8 +693,8 @@ def test_trend_lines_one_line_per_series():
         # Each line runs over the periods in time order (split only at series breaks);
         # a year with no figure is a gap (NaN), never bridged.
         segments = [t for t in fig.data if t.name == name]
-        assert [list(t.x) for t in segments] == [periods[:-1], periods[-1:]]
-        drawn = {x: y for t in segments for x, y in zip(t.x, t.y, strict=True) if y == y}
+        assert [list(t.customdata) for t in segments] == [periods[:-1], periods[-1:]]
+        drawn = {x: y for t in segments for x, y in zip(t.customdata, t.y, strict=True) if y == y}
         assert drawn == {p: v for p, v in zip(periods, figures, strict=True) if v is not None}
         assert all(t.connectgaps is not True for t in segments)
     check_small_and_themed(fig)
@@ -718,7 +753,7 @@ def test_trend_lines_worked_out_point_not_on_the_line(referrals):
     assert math.isnan(line.y[at])  # left out of the line
     assert line.y[at - 1] == 6287 and line.y[at + 1] == 6406
     (worked_out,) = [t for t in fig.data if t.name == DERIVED_TRACE]
-    assert list(worked_out.x) == ["2020/21"]
+    assert list(worked_out.customdata) == ["2020/21"]
     assert floats(worked_out.y) == [4915]
     assert worked_out.mode == "markers"
     assert worked_out.marker.symbol == "square-open"
