@@ -51,7 +51,9 @@ class NativeChart:
 
 
 def _plain(label: object) -> str:
-    return " ".join(str(label).replace("<br>", " ").split())
+    """A chart label without Plotly's markup (line breaks, bold)."""
+    text = str(label).replace("<br>", " ").replace("<b>", "").replace("</b>", "")
+    return " ".join(text.split())
 
 
 def _as_list(values: object) -> list:

@@ -16,6 +16,7 @@ from data import schema
 from data.formatting import format_value
 from data.queries import ordered_periods
 from figures.theme import OUTLINE, PALETTE, PERIOD_COLOURS, luminance, new_figure
+from figures.theme import TEXT as TEXT_DARK
 
 #: Open markers for figures the source gives only as a bound ("over 7,300", "nearly 2,000") or roughly.
 _QUALIFIER_SYMBOLS = {
@@ -76,6 +77,33 @@ def _bar_marker(colour: str, derived: list[bool]) -> dict:
     return marker
 
 
+#: The legend's words for the marker at the end of a bar whose figure the source gives as a lower bound.
+AT_LEAST_NAME = "At least this many (the source says 'over' or 'more than')"
+
+
+def _at_least_marker(
+    values: Sequence, names: Sequence, qualifiers: Sequence, horizontal: bool, group: str | None, legend: bool
+) -> go.Scatter | None:
+    """A solid arrowhead at the end of each bar whose figure is a lower bound ('over 360'), pointing the
+    way the true figure may run; None when there is none. With ``group`` it sits on its bar in a group."""
+    at = [i for i, q in enumerate(qualifiers) if str(q) in schema.LOWER_BOUNDS and values[i] == values[i]]
+    if not at:
+        return None
+    ends, cats = [values[i] for i in at], [names[i] for i in at]
+    return go.Scatter(
+        x=ends if horizontal else cats,
+        y=cats if horizontal else ends,
+        mode="markers",
+        marker=dict(symbol="triangle-right" if horizontal else "triangle-up", size=11, color=OUTLINE),
+        name=AT_LEAST_NAME,
+        legendgroup="at-least",
+        showlegend=legend,
+        hoverinfo="skip",
+        cliponaxis=False,
+        offsetgroup=group,
+    )
+
+
 def label_room(labels: Sequence[str]) -> int:
     """Pixels to the right of a bar chart for its longest outside label (about 9 px a character; a label
     over several lines counts its longest)."""
@@ -129,6 +157,7 @@ def period_bars(
     fig = new_figure(max(200, 34 * len(rows) + 110) if horizontal else 360)
     colours = PERIOD_COLOURS if len(periods) == 2 else PALETTE
     rows = rows.assign(_label=distinct_labels(rows, category, within=("period",)))
+    bounds: list = []
     named = list(dict.fromkeys(rows["_label"]))
     cats = [c for c in order if c in named] + [c for c in named if c not in order] if order else named
     for i, period in enumerate(periods):
@@ -145,14 +174,34 @@ def period_bars(
             hovertemplate="%{text}<extra>" + period + "</extra>",
         )
         if horizontal:
-            fig.add_trace(go.Bar(x=sub["value"], y=[wrap_label(c) for c in sub.index], orientation="h", **kwargs))
+            names = [wrap_label(c) for c in sub.index]
+            fig.add_trace(go.Bar(x=sub["value"], y=names, orientation="h", offsetgroup=str(i), **kwargs))
         elif len(cats) == 1:
             # One figure over time (firearms 41 then 44): its bars are named by their periods, no legend.
-            fig.add_trace(go.Bar(x=[period] * len(sub), y=sub["value"], **kwargs))
+            names = [period] * len(sub)
+            fig.add_trace(go.Bar(x=names, y=sub["value"], **kwargs))
         else:
-            fig.add_trace(go.Bar(x=list(sub.index), y=sub["value"], **kwargs))
+            names = list(sub.index)
+            fig.add_trace(go.Bar(x=names, y=sub["value"], offsetgroup=str(i), **kwargs))
+        bounds.append(
+            _at_least_marker(
+                list(sub["value"]),
+                names,
+                list(sub["qualifier"]),
+                horizontal,
+                None if len(cats) == 1 and not horizontal else str(i),
+                legend=not any(bounds),
+            )
+        )
+    for marker in bounds:
+        if marker is not None:
+            fig.add_trace(marker)
+    if any(bounds):
+        fig.update_layout(scattermode="group")
     single = len(cats) == 1 and not horizontal
-    fig.update_layout(barmode="relative" if single else "group", showlegend=len(periods) > 1 and not single)
+    fig.update_layout(
+        barmode="relative" if single else "group", showlegend=(len(periods) > 1 and not single) or any(bounds)
+    )
     if not horizontal:
         # Names over two lines rather than slanted, so a half-width chart keeps its height for the bars.
         names = periods if single else cats
@@ -170,20 +219,33 @@ def category_bars(
     label: str = "breakdown",
     horizontal: bool = True,
     colour: str = PALETTE[0],
+    highlight: str = "",
 ) -> go.Figure:
-    """One bar per row, labelled by ``label``; for splits such as handles or caseload phases."""
+    """One bar per row, labelled by ``label``; for splits such as handles or caseload phases.
+
+    With ``highlight`` (an area ranked among others), the bars whose label is that area are drawn dark
+    and named in bold, the others lighter, so it is found at a glance."""
     rows = rows[rows["value"].notna()]
     if rows.empty:
         return empty_figure("No figures for this selection.")
     fig = new_figure(height=max(220, 60 * len(rows) + 80) if horizontal else 360)
     plain = distinct_labels(rows, label)
-    names = [wrap_label(n) for n in plain] if horizontal else plain
+    picked = [bool(highlight) and str(v) == highlight for v in rows[label]]
+    names = [f"<b>{n}</b>" if p else n for n, p in zip(plain, picked, strict=True)]
+    names = (
+        [wrap_label(n) if not p else f"<b>{wrap_label(n[3:-4])}</b>" for n, p in zip(names, picked, strict=True)]
+        if horizontal
+        else names
+    )
+    marker = _bar_marker(colour, _is_derived(rows))
+    if any(picked):
+        marker["color"] = [PERIOD_COLOURS[1] if p else PERIOD_COLOURS[0] for p in picked]
     common = dict(
         text=_labels(rows),
         textposition="outside",
         textangle=0,
         cliponaxis=False,
-        marker=_bar_marker(colour, _is_derived(rows)),
+        marker=marker,
         hovertemplate="%{text}<extra></extra>",
         showlegend=False,
     )
@@ -196,6 +258,10 @@ def category_bars(
     else:
         fig.add_trace(go.Bar(x=names, y=rows["value"], **common))
         fig.update_yaxes(rangemode="tozero")
+    marker = _at_least_marker(list(rows["value"]), names, list(rows["qualifier"]), horizontal, None, legend=True)
+    if marker is not None:
+        fig.add_trace(marker)
+        fig.update_layout(showlegend=True)
     return fig
 
 
@@ -251,6 +317,12 @@ def stacked_bars(
                 textposition="inside",
                 insidetextanchor="middle",
                 textangle=0,
+                # Dark figures on a hatched (worked-out) or light segment, white on a dark one.
+                insidetextfont=dict(
+                    color=[
+                        TEXT_DARK if d or luminance(PALETTE[i % len(PALETTE)]) > 0.18 else "#ffffff" for d in derived
+                    ]
+                ),
                 customdata=labels,
                 marker=_bar_marker(PALETTE[i % len(PALETTE)], derived),
                 hovertemplate=f"{part}: %{{customdata}}<extra></extra>",
@@ -404,6 +476,7 @@ def trend_lines(
             tickvals=ticks,
             ticktext=[wrap_label(p, 14) for p in periods],
             range=_padded(ticks),
+            ticklabeloverflow="allow",
         )
     else:
         fig.update_xaxes(type="category", categoryorder="array", categoryarray=periods)
@@ -413,8 +486,9 @@ def trend_lines(
 
 
 def period_dates(rows: pd.DataFrame, periods: Sequence[str]) -> dict[str, pd.Timestamp]:
-    """Where each period sits in time: the middle of its dates (its end when it has no start). Empty
-    unless every period has a known date and there are at least two."""
+    """Where each period sits in time: its last day (a running total "to 8 June 2022" is a figure of that
+    day; a year's figure is read at its end). Empty unless every period has a known end and there are at
+    least two."""
     if len(periods) < 2:
         return {}
     out: dict[str, pd.Timestamp] = {}
@@ -422,10 +496,10 @@ def period_dates(rows: pd.DataFrame, periods: Sequence[str]) -> dict[str, pd.Tim
     for p in periods:
         if p not in first.index:
             return {}
-        end, start = pd.to_datetime(first.at[p, "period_end"]), pd.to_datetime(first.at[p, "period_start"])
+        end = pd.to_datetime(first.at[p, "period_end"])
         if pd.isna(end):
             return {}
-        out[p] = end if pd.isna(start) else start + (end - start) / 2
+        out[p] = end
     return out if len(set(out.values())) == len(out) else {}
 
 
@@ -439,7 +513,7 @@ def _between_dates(when: dict, periods: Sequence[str], i: int):
 def _padded(ticks: list) -> list:
     """The axis's range: the first and last dates with room for their markers and labels."""
     lo, hi = min(ticks), max(ticks)
-    pad = (hi - lo) * 0.06
+    pad = (hi - lo) * 0.1
     return [lo - pad, hi + pad]
 
 

@@ -87,6 +87,10 @@ def _uk_title(rows: pd.DataFrame) -> str:
     return f"Across the UK, {_value(last)} people had been arrested by {last['period_end']:%-d %B %Y}"
 
 
+#: The region the board oversees: highlighted wherever it is ranked among others.
+HOME_REGION = "West Midlands region"
+
+
 def _is_region(force: str) -> bool:
     return force.endswith(" region")
 
@@ -202,10 +206,13 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
                 + "."
             ),
             figure=lambda r: category_bars(
-                r[r["force"].astype(str).map(_is_region)].sort_values("value", ascending=False), label="force"
+                r[r["force"].astype(str).map(_is_region)].sort_values("value", ascending=False),
+                label="force",
+                highlight=HOME_REGION,
             ),
             caveats=lambda r: [
-                "Figures reported at the time by each region, mostly through local news; not a league table.",
+                "Figures reported at the time by each region, mostly through local news; not a league table. "
+                "The West Midlands region is the dark bar.",
                 *_left_out(r),
             ],
             empty_title="Regional results at the reveal",

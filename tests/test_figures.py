@@ -14,6 +14,7 @@ import pytest
 from data import schema
 from data.queries import ordered_periods
 from figures.charts import (
+    AT_LEAST_NAME,
     category_bars,
     distinct_labels,
     empty_figure,
@@ -287,9 +288,32 @@ def test_period_bars_labels_are_formatted_values():
         row(measure="Cocaine seized", unit="kg", value=626.81, **AFTER),
         row(measure="Rise in cocaine seized", unit="kg", value=500, qualifier="over", **AFTER),
     )
-    texts = {t.name: list(t.text) for t in period_bars(rows).data}
+    fig = period_bars(rows)
+    texts = {t.name: list(t.text) for t in fig.data if t.type == "bar"}
     assert texts[EARLIER] == ["1,504 years", "101.76 kg"]
     assert texts[LATER] == ["816 years", "626.81 kg", "over 500 kg"]
+    # The lower bound is marked at a glance: an arrowhead at the end of its own bar, named in the legend.
+    (marker,) = [t for t in fig.data if t.name == AT_LEAST_NAME]
+    assert list(marker.x) == ["Rise in cocaine seized"] and floats(marker.y) == [500]
+    later = next(t for t in fig.data if t.name == LATER)
+    assert marker.offsetgroup == later.offsetgroup and fig.layout.scattermode == "group"
+    assert fig.layout.showlegend is True
+
+
+def test_bars_with_exact_figures_have_no_lower_bound_marker(justice):
+    assert not [t for t in period_bars(justice).data if t.name == AT_LEAST_NAME]
+    assert not [t for t in category_bars(justice).data if t.name == AT_LEAST_NAME]
+
+
+def test_category_bars_mark_a_lower_bound():
+    rows = frame(
+        row(measure="People arrested", value=360, qualifier="over", **AFTER),
+        row(measure="Lines closed", value=90, **AFTER),
+    )
+    fig = category_bars(rows, label="measure")
+    (marker,) = [t for t in fig.data if t.name == AT_LEAST_NAME]
+    assert floats(marker.x) == [360] and list(marker.y) == ["People arrested"]
+    assert marker.marker.symbol == "triangle-right"
 
 
 def test_period_bars_leave_out_not_stated(justice):
@@ -929,3 +953,18 @@ def test_builders_draw_rows_sharing_a_name(name, sharing_names):
         assert len(labels) == len(sharing_names)
         assert len(set(labels)) == len(labels)
     check_small_and_themed(fig)
+
+
+def test_category_bars_highlight_the_home_area_among_others():
+    rows = frame(
+        row(force="North West region", value=120, **AFTER),
+        row(force="West Midlands region", value=43, **AFTER),
+        row(force="Eastern region", value=30, **AFTER),
+    )
+    (bars,) = category_bars(rows, label="force", highlight="West Midlands region").data
+    colours = list(bars.marker.color)
+    assert colours == [PERIOD_COLOURS[0], PERIOD_COLOURS[1], PERIOD_COLOURS[0]]
+    assert [n.startswith("<b>") for n in bars.y] == [False, True, False]
+    # Without one, every bar is alike.
+    (plain,) = category_bars(rows, label="force").data
+    assert isinstance(plain.marker.color, str) and not any("<b>" in n for n in plain.y)
