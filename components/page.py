@@ -18,7 +18,7 @@ from data import schema
 from data.loader import DataStore, get_store
 from data.marking import marking_of
 from data.publications import as_at_text
-from data.queries import ALL, Filters, filter_options
+from data.queries import ALL, Filters, filter_options, period_matches
 from figures.chart import HALF, Chart
 from sections import BY_SLUG, Section, links, section_charts
 from sections.base import HOME
@@ -89,7 +89,7 @@ def _page_mark(shows, query: Mapping[str, object]) -> str:
 def filter_notice(rows: pd.DataFrame, filters: Filters) -> str:
     """Words for filters that this page's data cannot honour, or ''."""
     notes = []
-    if filters.period != ALL and filters.period not in set(rows["period"]):
+    if filters.period != ALL and not period_matches(rows, filters).any():
         notes.append(f"There are no figures for the period '{filters.period}' on this page.")
     strands = set(rows["strand"].astype(str)) - {""}
     if filters.strand != ALL and not strands:
@@ -222,7 +222,7 @@ def as_at(rows: pd.DataFrame, store: DataStore) -> html.P | None:
 def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
     """A section as a page: its heading, how old its figures are, the intro, the filter bar and every chart."""
     store = get_store()
-    filters = Filters.from_query(query)
+    filters = Filters.from_query(query).resolved(store.frame)
     charts = section_charts(section, store, filters)
     # The filter options are what this page's charts can show, not every row of its datasets.
     pools = [c.pool for c in charts if c.pool is not None and not c.pool.empty]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import numpy as np
@@ -63,11 +63,22 @@ _FOLD_WORDS = {
 
 @dataclass(frozen=True)
 class Filters:
-    """The filter state, as held in the URL query string (``period``, ``strand``, ``force``)."""
+    """The filter state, as held in the URL query string (``period``, ``strand``, ``force``).
+
+    ``span`` is the chosen period's first and last days, worked out from the data (``resolved``), not
+    read from the address: with it, the period matches every figure whose dates fall inside it or
+    overlap it, whatever that figure's period is called."""
 
     period: str = ALL
     strand: str = ALL
     force: str = ALL
+    span: tuple[pd.Timestamp | None, pd.Timestamp] | None = None
+
+    def resolved(self, frame: pd.DataFrame) -> Filters:
+        """These filters with the period's dates, as ``frame`` (every row the data has) gives them."""
+        if self.period == ALL or self.span is not None:
+            return self
+        return replace(self, span=period_span(frame, self.period))
 
     @classmethod
     def from_query(cls, query: Mapping[str, object]) -> Filters:
@@ -88,11 +99,33 @@ class Filters:
         return "?" + urlencode(pairs) if pairs else ""
 
 
+def period_span(frame: pd.DataFrame, label: str) -> tuple[pd.Timestamp | None, pd.Timestamp] | None:
+    """The first and last days of the period ``label`` names in ``frame`` (None where its end is not known)."""
+    rows = frame[frame["period"] == label]
+    if rows.empty or rows["period_end"].isna().all():
+        return None
+    start = rows["period_start"].min()
+    return (None if pd.isna(start) else start, rows["period_end"].max())
+
+
+def period_matches(frame: pd.DataFrame, filters: Filters) -> pd.Series:
+    """Which rows the period filter keeps: those of the chosen period, and (when its dates are known)
+    every row whose dates fall inside it or overlap it. A row known only by its last day is a point."""
+    same = frame["period"] == filters.period
+    if filters.span is None:
+        return same
+    start, end = filters.span
+    start = end if start is None else start
+    row_end = frame["period_end"]
+    row_start = frame["period_start"].fillna(row_end)
+    return same | (row_end.notna() & (row_start <= end) & (row_end >= start))
+
+
 def apply_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
-    """Rows matching every filter that is not 'all'."""
+    """Rows matching every filter that is not 'all' (the period by its dates, where they are known)."""
     mask = pd.Series(True, index=frame.index)
     if filters.period != ALL:
-        mask &= frame["period"] == filters.period
+        mask &= period_matches(frame, filters)
     if filters.strand != ALL:
         mask &= text_equals(frame["strand"], filters.strand)
     if filters.force != ALL:
@@ -148,10 +181,25 @@ class FilterOptions:
     unavailable: frozenset[str] = frozenset()
 
 
+def distinct_periods(frame: pd.DataFrame) -> list[str]:
+    """The periods in time order, one label for each span of dates: labels naming the same dates
+    ('Apr 2020', 'April 2020') are one option (the first; choosing it keeps the other's figures too)."""
+    seen: set[tuple] = set()
+    out = []
+    for label in ordered_periods(frame):
+        span = period_span(frame, label)
+        if span is not None and span[0] is not None:
+            if span in seen:
+                continue
+            seen.add(span)
+        out.append(label)
+    return out
+
+
 def filter_options(frame: pd.DataFrame, filters: Filters) -> FilterOptions:
     """Options from the data: this page's periods, the four strands, the region, its forces and
     any other area this page's data covers. A value in the URL that this page lacks stays listed."""
-    periods = [(ALL, "All periods")] + [(p, p) for p in ordered_periods(frame)]
+    periods = [(ALL, "All periods")] + [(p, p) for p in distinct_periods(frame)]
     present_strands = set(frame["strand"].astype(str))
     strands = [(ALL, "All strands")] + [
         (s, s if s in present_strands else f"{s} ({NO_FIGURES})") for s in schema.STRANDS
@@ -161,13 +209,15 @@ def filter_options(frame: pd.DataFrame, filters: Filters) -> FilterOptions:
     forces_opts = [(ALL, "All areas")] + [(f, f if f in present else f"{f} ({NO_FIGURES})") for f in forces]
     unavailable = {s for s in schema.STRANDS if s not in present_strands} | {f for f in forces if f not in present}
 
-    def keep(options: list[tuple[str, str]], value: str) -> list[tuple[str, str]]:
+    def keep(options: list[tuple[str, str]], value: str, has_figures: bool = False) -> list[tuple[str, str]]:
         if value != ALL and value not in {v for v, _ in options}:
-            return [*options, (value, f"{value} ({NO_FIGURES})")]
+            return [*options, (value, value if has_figures else f"{value} ({NO_FIGURES})")]
         return options
 
+    # A period this page's figures overlap has figures here, whatever they are called.
+    overlapped = filters.period != ALL and bool(period_matches(frame, filters).any())
     return FilterOptions(
-        periods=keep(periods, filters.period),
+        periods=keep(periods, filters.period, overlapped),
         strands=keep(strands, filters.strand),
         forces=keep(forces_opts, filters.force),
         # The value the address chose stays choosable, so the bar shows what is applied.
@@ -369,7 +419,7 @@ def why_empty(rows: pd.DataFrame, filters: Filters) -> str:
     """Why ``apply_filters(rows, filters)`` left nothing, in words for the board."""
     if rows.empty:
         return "There are no figures for this chart."
-    if filters.period != ALL and filters.period not in set(rows["period"]):
+    if filters.period != ALL and not period_matches(rows, filters).any():
         periods = ordered_periods(rows)
         listed = "; ".join(periods[:4]) + (" and others" if len(periods) > 4 else "")
         return f"No figures for {filters.period}. This chart covers: {listed}."

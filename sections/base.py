@@ -58,6 +58,7 @@ def section_charts(section: Section, store: DataStore, filters: Filters) -> list
     Callers must not change what they get back (figures are copied before restyling). A section whose
     code fails as a whole gives one chart saying so, never an error page.
     """
+    filters = filters.resolved(store.frame)  # the period matches by its dates
     charts = store.memo.get_or_make(("charts", section, filters), lambda: _build(section, store, filters))
     if filters.strand != ALL and not has_strands(charts):
         # A strand means nothing on a section none of whose figures has one: the filter is not applied

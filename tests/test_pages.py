@@ -94,11 +94,17 @@ def test_filter_bar_shows_the_url_state(dash_app):
 
 
 def test_unknown_url_value_stays_selected_and_is_explained(dash_app):
-    tree = page_layout(dash_app, "/organised-crime")(period="2019/20")
+    tree = page_layout(dash_app, "/organised-crime")(period="2015/16")
     select = by_id(tree, filter_ids.PERIOD_ID)
-    assert select.value == "2019/20"
-    assert {"label": "2019/20 (no figures on this page)", "value": "2019/20", "disabled": False} in select.options
-    assert any("no figures for the period '2019/20'" in t for t in texts(tree))
+    assert select.value == "2015/16"
+    assert {"label": "2015/16 (no figures on this page)", "value": "2015/16", "disabled": False} in select.options
+    assert any("no figures for the period '2015/16'" in t for t in texts(tree))
+    # A period this page's figures overlap (2019/20 runs into both of the unit's years) shows them.
+    tree = page_layout(dash_app, "/organised-crime")(period="2019/20")
+    assert {"label": "2019/20", "value": "2019/20", "disabled": False} in by_id(tree, filter_ids.PERIOD_ID).options
+    assert not any("no figures for the period" in t for t in texts(tree))
+    justice = by_id(tree, "rocu-justice-graph").figure
+    assert [t.name for t in justice.data if t.type == "bar"] == ["Dec 2018 to Nov 2019", "Dec 2019 to Nov 2020"]
 
 
 def test_strand_filter_keeps_only_that_strand_and_explains_the_rest(dash_app):
@@ -263,3 +269,17 @@ def test_filter_options_without_figures_are_greyed_out(client):
     res = client.post("/_dash-update-component", data=router_request("/public-order"), content_type="application/json")
     text = json.dumps(res.get_json(), ensure_ascii=False)
     assert '"label": "Staffordshire (no figures on this page)", "value": "Staffordshire", "disabled": true' in text
+
+
+def test_a_period_keeps_the_figures_whose_dates_overlap_it(dash_app):
+    """'Dec 2019 to Nov 2020' keeps counter terrorism's Pursue results of 1 Apr to 5 Dec 2020."""
+    tree = page_layout(dash_app, "/counter-terrorism")(period="Dec 2019 to Nov 2020")
+    pursue = by_id(tree, "ct-pursue-graph").figure
+    assert any(len(t.y or ()) for t in pursue.data)
+    words = " ".join(texts(by_id(tree, "ct-pursue")))
+    assert "1 Apr 2020 to 5 Dec 2020" in words
+    assert "There are no figures for the period" not in " ".join(texts(tree))
+    # The year before ends the day before this period starts: the unit's outcomes keep one period only.
+    oc = page_layout(dash_app, "/organised-crime")(period="Dec 2019 to Nov 2020")
+    justice = by_id(oc, "rocu-justice-graph").figure
+    assert [t.name for t in justice.data if t.type == "bar"] == ["Dec 2019 to Nov 2020"]

@@ -897,3 +897,66 @@ def test_why_empty_combination_and_no_rows(mixed):
     assert apply_filters(mixed, filters).empty
     assert why_empty(mixed, filters) == "No figures match this combination of filters."
     assert why_empty(mixed.iloc[0:0], Filters()) == "There are no figures for this chart."
+
+
+# --- the period filter, by dates ----------------------------------------------------------------------
+
+
+def _dated_rows():
+    return frame(
+        row(measure="Arrested", period="Dec 2018 to Nov 2019", start="2018-12-01", end="2019-11-30", value=765),
+        row(measure="Arrested", period="Dec 2019 to Nov 2020", start="2019-12-01", end="2020-11-30", value=560),
+        row(
+            measure="Pursue arrests", period="1 Apr 2020 to 5 Dec 2020", start="2020-04-01", end="2020-12-05", value=25
+        ),
+        row(measure="Handles", period="To January 2021", start="", end="2021-01-31", value=357),
+        row(measure="Undated", period="Dec 2019 to Nov 2020 (as said)", start="", end="", value=1),
+    )
+
+
+def test_the_period_filter_keeps_figures_whose_dates_overlap_it():
+    rows = _dated_rows()
+    filters = Filters(period="Dec 2019 to Nov 2020").resolved(rows)
+    assert filters.span == (pd.Timestamp("2019-12-01"), pd.Timestamp("2020-11-30"))
+    kept = apply_filters(rows, filters)
+    # Its own figures and the Pursue results of 1 Apr to 5 Dec 2020; not the year before (it ends the day
+    # before), not a figure known only at 31 January 2021, and not an undated one under another name.
+    assert list(kept["measure"]) == ["Arrested", "Pursue arrests"]
+    assert list(kept["value"]) == [560, 25]
+
+
+def test_a_figure_known_only_by_its_last_day_is_a_point_in_time():
+    rows = _dated_rows()
+    kept = apply_filters(rows, Filters(period="1 Apr 2020 to 5 Dec 2020").resolved(rows))
+    assert set(kept["measure"]) == {"Arrested", "Pursue arrests"}  # Dec 2019 to Nov 2020 overlaps it
+    january = apply_filters(rows, Filters(period="To January 2021").resolved(rows))
+    assert list(january["measure"]) == ["Handles"]
+
+
+def test_a_period_without_dates_matches_by_its_name_alone():
+    rows = _dated_rows()
+    filters = Filters(period="Dec 2019 to Nov 2020 (as said)").resolved(rows)
+    assert filters.span is None
+    assert list(apply_filters(rows, filters)["measure"]) == ["Undated"]
+    # Unresolved filters (no data to read dates from) match by name too.
+    assert list(apply_filters(rows, Filters(period="Dec 2019 to Nov 2020"))["value"]) == [560]
+
+
+def test_labels_that_name_the_same_dates_are_one_option():
+    rows = frame(
+        row(measure="A", period="Apr 2020", start="2020-04-01", end="2020-04-30", value=1),
+        row(measure="B", period="April 2020", start="2020-04-01", end="2020-04-30", value=2),
+        row(measure="C", period="May 2020", start="2020-05-01", end="2020-05-31", value=3),
+    )
+    options = [v for v, _ in filter_options(rows, Filters()).periods]
+    assert options == [ALL, "Apr 2020", "May 2020"]
+    # Choosing it keeps the figures of both labels.
+    kept = apply_filters(rows, Filters(period="Apr 2020").resolved(rows))
+    assert list(kept["measure"]) == ["A", "B"]
+
+
+def test_why_empty_knows_an_overlapping_period_is_not_missing():
+    rows = _dated_rows()
+    filters = Filters(period="Dec 2019 to Nov 2020", strand="Prevent").resolved(rows)
+    assert apply_filters(rows, filters).empty
+    assert "No figures for Dec 2019 to Nov 2020" not in why_empty(rows, filters)
