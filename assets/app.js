@@ -9,6 +9,27 @@
     });
   }
 
+  // Printing: every chart is drawn at the A4 page's width (210 mm less two 15 mm margins = 180 mm, 680 CSS
+  // px), whatever the window's width, so a printed page is the same from any screen.
+  var PRINT_WIDTH = 680;
+  var printing = false;
+
+  function drawForPrint() {
+    if (!window.Plotly || printing) return;
+    printing = true;
+    document.querySelectorAll(".chart-grid .js-plotly-plot").forEach(function (el) {
+      window.Plotly.relayout(el, { width: PRINT_WIDTH });
+    });
+  }
+
+  function drawForScreen() {
+    if (!window.Plotly || !printing) return;
+    printing = false;
+    document.querySelectorAll(".chart-grid .js-plotly-plot").forEach(function (el) {
+      window.Plotly.relayout(el, { width: null }).then(function () { window.Plotly.Plots.resize(el); });
+    });
+  }
+
   // "Full screen" button on every chart card.
   document.addEventListener("click", function (event) {
     var button = event.target.closest(".fullscreen-button");
@@ -24,7 +45,7 @@
   document.addEventListener("fullscreenchange", function () {
     setTimeout(function () { resizePlots(); }, 50);
   });
-  // Printing: redraw the charts at the page's width, and back afterwards.
+  // Printing: the page says where it came from, every caveat opens, the charts take the page's width.
   window.addEventListener("beforeprint", function () {
     // The printed page says where it came from and when.
     var when = new Date().toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric" });
@@ -36,17 +57,19 @@
       el.open = true;
       el.dataset.openedForPrint = "yes";
     });
-    resizePlots();
+    drawForPrint();
   });
   window.addEventListener("afterprint", function () {
     document.querySelectorAll("details.more-caveats[data-opened-for-print]").forEach(function (el) {
       el.open = false;
       delete el.dataset.openedForPrint;
     });
-    resizePlots();
+    drawForScreen();
   });
   if (window.matchMedia) {
-    window.matchMedia("print").addEventListener("change", function () { resizePlots(); });
+    window.matchMedia("print").addEventListener("change", function (event) {
+      if (event.matches) drawForPrint(); else drawForScreen();
+    });
   }
 })();
 

@@ -530,7 +530,8 @@ FIVE_SCREENS = 5 * 768
 def wait_for_charts(page: Page) -> None:
     """Every chart on the page drawn (a page's height is only final then)."""
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.chart-graph')].every(f => f.querySelector('.main-svg'))",
+        "() => document.querySelector('.chart-card') !== null"
+        " && [...document.querySelectorAll('.chart-graph')].every(f => f.querySelector('.main-svg'))",
         timeout=20000,
     )
 
@@ -639,3 +640,39 @@ def test_the_contents_list_leads_to_each_chart(page, base_url):
     page.goto(base_url + "/public-order")
     expect(page.locator(".chart-card").first).to_be_visible()
     expect(page.get_by_role("navigation", name="On this page")).to_have_count(0)
+
+
+def test_a_printed_page_is_the_same_from_any_window_width(browser, base_url):
+    """A4 from a narrow, a laptop and a wide window: the same pages, every chart at the page's width."""
+    import io
+
+    from pypdf import PdfReader
+
+    printed = {}
+    for width in (900, 1366, 1920):
+        context = browser.new_context(viewport={"width": width, "height": 768})
+        try:
+            pg = context.new_page()
+            pg.goto(base_url + "/organised-crime")
+            wait_for_charts(pg)
+            pg.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+            pg.wait_for_function(
+                "() => [...document.querySelectorAll('.chart-grid .main-svg')]"
+                ".every(s => Math.round(s.getBoundingClientRect().width) === 680)"
+            )
+            reader = PdfReader(io.BytesIO(pg.pdf(format="A4")))
+            printed[width] = [page.extract_text() for page in reader.pages]
+            # After printing the charts fit the window again.
+            pg.evaluate("window.dispatchEvent(new Event('afterprint'))")
+            pg.wait_for_function(
+                "() => [...document.querySelectorAll('.chart-grid .main-svg')]"
+                ".some(s => Math.round(s.getBoundingClientRect().width) !== 680)"
+            )
+        finally:
+            context.close()
+    assert len(printed[900]) == len(printed[1366]) == len(printed[1920]), {w: len(p) for w, p in printed.items()}
+    assert printed[900] == printed[1366] == printed[1920]
+    text = " ".join(printed[1366])
+    # Every statement and caveat is on paper, the one-line lede is not printed twice.
+    assert "Show 2 more caveats" not in text and "more in the table below" not in text
+    assert text.count("The disruptions the unit led and those it supported") == 1
