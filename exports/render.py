@@ -83,11 +83,32 @@ def source_text(chart: Chart, publications: dict, label: bool = True, short: boo
 
 
 #: Relative widths of the fact table's columns in an image (What, Figure, Period, Force or area, Source).
-_FACT_COLUMN_WIDTHS = (3, 2.6, 1.4, 1.4, 2.4)
+_FACT_COLUMN_WIDTHS = (3, 2.2, 1.6, 1.8, 2.4)
 
 
-def _table_length(chart: Chart) -> int:
-    return len(chart.tiles) + len(chart.points) if chart.tiles or chart.points else len(chart.rows)
+def _kept_columns(rows: list[tuple]) -> list[int]:
+    """The fact table's columns, leaving out a period or area column no row fills."""
+    return [k for k in range(len(FACT_COLUMNS)) if k not in (2, 3) or any(r[k] for r in rows)]
+
+
+def _table_height(chart: Chart, publications: dict, size: ImageSize, plot_width: int) -> int:
+    """The fact table's height in pixels, each row as many lines high as its longest cell wraps to (at
+    about 0.55 em a character), so no row is cut off at the bottom of the image."""
+    rows = fact_rows(chart, publications)
+    keep = _kept_columns(rows)
+    weights = [_FACT_COLUMN_WIDTHS[k] for k in keep]
+    font = max(size.body_px, round(16 * size.factor))
+    line = font * 1.5
+    pad = round(14 * size.factor)
+    header = round(36 * size.factor) + pad
+    total = header
+    for r in rows:
+        lines = 1
+        for k, w in zip(keep, weights, strict=True):
+            chars = max(4, int(plot_width * w / sum(weights) / (font * 0.6)) - 2)
+            lines = max(lines, len(textwrap.wrap(str(r[k]), chars)) or 1)
+        total += max(round(30 * size.factor), round(lines * line + pad))
+    return total
 
 
 def facts_figure(chart: Chart, publications: dict, size: ImageSize | None = None) -> go.Figure:
@@ -96,7 +117,7 @@ def facts_figure(chart: Chart, publications: dict, size: ImageSize | None = None
     size = size or SLIDE
     fig = new_figure(height=size.height)
     rows = fact_rows(chart, publications)
-    keep = [k for k in range(len(FACT_COLUMNS)) if k not in (2, 3) or any(r[k] for r in rows)]
+    keep = _kept_columns(rows)
     fig.add_trace(
         go.Table(
             columnwidth=[_FACT_COLUMN_WIDTHS[k] for k in keep],
@@ -133,9 +154,7 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True, size
     # Keep any room the chart made for its own outside labels (totals, "more than 360").
     right = max(round(60 * k), round((base.layout.margin.r or 0) * k) + 20)
     height = size.height
-    if tabular:
-        # A table image grows with its rows, so none is cut off.
-        height = max(size.height, round((260 + 34 * _table_length(chart)) * k))
+    table_height = _table_height(chart, publications, size, size.width - round(60 * k) - right) if tabular else 0
     # No text smaller than the size's body type (stacked labels too small for their segment are hidden).
     if fig.layout.uniformtext and fig.layout.uniformtext.minsize:
         fig.update_layout(uniformtext=dict(minsize=max(fig.layout.uniformtext.minsize, size.body_px)))
@@ -143,6 +162,8 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True, size
         if note.font and note.font.size:
             note.font.size = max(size.body_px, round(note.font.size * k))
     if not annotated:
+        if tabular:  # a table image grows with its rows, so none is cut off
+            height = max(height, table_height + round(120 * k))
         fig.update_layout(
             width=size.width,
             height=height,
@@ -158,6 +179,26 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True, size
     footer_lines = sum(part.count("<br>") + 1 for part in footer)
     title_lines = _wrap(chart.title, size.title_wrap).count("<br>") + 1
     line = round(size.footer_px * 1.45)
+    px = size.body_px
+    row = round(px * 1.6)
+    # Every piece of text has a band of its own, top to bottom: the title, the legend (as many rows as
+    # its names fill), notes drawn above the plot (series breaks), the plot, the axis labels, the footer.
+    left = round(60 * k) + _tick_label_room(fig, px)
+    plot_width = size.width - left - right
+    legend_rows = _legend_rows(fig, plot_width, px)
+    above = _notes_above(fig)
+    title_band = round(40 * k) + round(size.title_px * 1.3) * title_lines + round(12 * k)
+    top = title_band + legend_rows * row + len(above) * row + round(8 * k)
+    ticks = _x_tick_band(fig, plot_width, px)
+    footer_top = ticks + round(16 * k)
+    bottom = footer_top + line * footer_lines + 20
+    # A table image grows with its rows, so none is cut off; a plot keeps a readable height, however long
+    # the footer, and room for each of its category names.
+    plot_min = table_height if tabular else max(round(260 * k), _category_band(fig, px))
+    height = max(height, top + bottom + plot_min)
+    plot_height = height - top - bottom
+    for i, note in enumerate(above):
+        note.update(y=1, yref="paper", yanchor="bottom", yshift=4 + row * i)
     fig.update_layout(
         width=size.width,
         height=height,
@@ -173,20 +214,25 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True, size
             yanchor="top",
             font=dict(size=size.title_px, family=FONT, color=TEXT),
         ),
-        margin=dict(
-            l=round(60 * k),
-            r=right,
-            t=round(80 * k) + round(size.title_px * 1.3) * title_lines,
-            b=round(FOOTER_GAP * k) + line * footer_lines + 20,
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            y=1 + (len(above) * row + 4) / max(plot_height, 1),
+            yanchor="bottom",
+            font=dict(size=px),
         ),
-        font=dict(size=size.body_px),
+        margin=dict(l=left, r=right, t=top, b=bottom, autoexpand=False),
+        font=dict(size=px),
     )
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False)
     mark = rows_marking(chart.rows)
     if mark == schema.OFFICIAL_SENSITIVE:
         # The handling mark drawn at the top and bottom of the image, as on the page, in room of its own.
-        top, bottom = fig.layout.margin.t, fig.layout.margin.b + round(MARK_ROOM * k)
-        fig.update_layout(margin=dict(b=bottom))
-        for y, anchor, shift in ((1, "top", top - 8), (0, "bottom", -(bottom - 6))):
+        room = round(MARK_ROOM * k)
+        fig.update_layout(margin=dict(t=top + room, b=bottom + room), height=height + 2 * room)
+        for y, anchor, shift in ((1, "top", top + room - 8), (0, "bottom", -(bottom + room - 6))):
             fig.add_annotation(
                 text=f"<b>{mark}</b>",
                 xref="paper",
@@ -206,8 +252,8 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True, size
         x=0,
         y=0,
         # From the image's left margin, not the plot's (which long category names push right).
-        xshift=-_tick_label_room(fig, size.body_px),
-        yshift=-round(FOOTER_GAP * k),
+        xshift=-(left - round(20 * k)),
+        yshift=-footer_top,
         xanchor="left",
         yanchor="top",
         align="left",
@@ -217,13 +263,109 @@ def export_figure(chart: Chart, publications: dict, annotated: bool = True, size
     return fig
 
 
+def _plain_text(label: object) -> str:
+    return str(label).replace("<b>", "").replace("</b>", "")
+
+
 def _tick_label_room(fig: go.Figure, px: int) -> int:
-    """About how wide the category names left of a horizontal chart are drawn, in pixels."""
-    names = [str(v) for t in fig.data if getattr(t, "orientation", None) == "h" and t.y is not None for v in t.y]
-    if fig.layout.yaxis.type == "category" or names:
+    """About how wide the labels left of the plot are drawn, in pixels: category names (a horizontal
+    chart, a timeline's lanes) at about 0.6 em a character, or the value axis's numbers."""
+    categorical = fig.layout.yaxis.type == "category" or bool(fig.layout.yaxis.categoryarray)
+    names = [
+        _plain_text(v)
+        for t in fig.data
+        if getattr(t, "y", None) is not None and (getattr(t, "orientation", None) == "h" or categorical)
+        for v in t.y
+        if isinstance(v, str)
+    ]
+    if names:
         longest = max((len(part) for n in names for part in n.split("<br>")), default=0)
-        return round(longest * px * 0.55)
-    return 0
+        return round(longest * px * 0.6) + 10
+    if fig.layout.yaxis.showticklabels is False:
+        return 0
+    values = [
+        abs(v)
+        for t in fig.data
+        if getattr(t, "y", None) is not None
+        for v in t.y
+        if isinstance(v, int | float) and v == v
+    ]
+    digits = len(f"{max(values, default=0):,.0f}")
+    return round(digits * px * 0.6) + 12
+
+
+def _legend_rows(fig: go.Figure, width: int, px: int) -> int:
+    """How many rows the legend's names fill across ``width`` (0 when there is no legend)."""
+    names = list(
+        dict.fromkeys(
+            _plain_text(t.name).replace("<br>", " ")
+            for t in fig.data
+            if getattr(t, "name", None) and getattr(t, "showlegend", None) is not False
+        )
+    )
+    shown = fig.layout.showlegend
+    traces = [t for t in fig.data if getattr(t, "showlegend", None) is not False and t.type != "table"]
+    if shown is False or not names or (shown is None and len(traces) < 2):
+        return 0
+    rows, used = 1, 0.0
+    for name in names:
+        item = len(name) * px * 0.6 + 3 * px
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def _category_band(fig: go.Figure, px: int) -> int:
+    """The plot height a horizontal chart's category names need, each over its lines, one after another."""
+    names = [
+        _plain_text(v)
+        for t in fig.data
+        if getattr(t, "orientation", None) == "h" and getattr(t, "y", None) is not None
+        for v in t.y
+        if isinstance(v, str)
+    ]
+    names = list(dict.fromkeys(names))
+    return sum(round((n.count("<br>") + 1) * px * 1.35 + px * 0.5) for n in names)
+
+
+def _notes_above(fig: go.Figure) -> list:
+    """The chart's own notes drawn above its plot (series breaks), to be given a band of their own."""
+    return [a for a in fig.layout.annotations if a.yref == "paper" and a.y is not None and a.y >= 1]
+
+
+def _x_tick_band(fig: go.Figure, width: int, px: int) -> int:
+    """The height the labels under the plot take; labels too long for their share of the width are
+    slanted (and the band made tall enough for them)."""
+    axis = fig.layout.xaxis
+    if axis.visible is False or axis.showticklabels is False:
+        return round(px * 0.8)
+    labels = [str(t) for t in (axis.ticktext or ())]
+    if not labels:
+        labels = [
+            str(x)
+            for t in fig.data
+            if getattr(t, "x", None) is not None and getattr(t, "orientation", None) != "h"
+            for x in t.x
+            if isinstance(x, str)
+        ]
+        labels = [x for x in dict.fromkeys(labels) if not x.replace(".", "").replace("-", "").isdigit()]
+    title = round(px * 1.8) if axis.title and axis.title.text else 0
+    dated = axis.type == "date" or any(
+        hasattr(x, "year") for t in fig.data if getattr(t, "x", None) is not None for x in list(t.x)[:1]
+    )
+    if dated and not axis.ticktext:
+        labels = ["Mmm 2020"] * 10  # Plotly's own date ticks: up to about ten, "Jan 2021"
+    if not labels:
+        return round(px * 1.6) + title
+    lines = max(len(x.split("<br>")) for x in labels)
+    longest = max(len(part) for x in labels for part in x.split("<br>"))
+    if longest * px * 0.6 + 8 > width / len(labels):
+        # Upright, so the first label does not run under the value axis's numbers.
+        axis.update(tickangle=-90)
+        return round(longest * px * 0.62 + px * 1.6) + title
+    axis.update(tickangle=0)
+    return round(lines * px * 1.35 + px * 0.6) + title
 
 
 #: Room made at the foot of an image for the handling mark of sensitive figures (px).
@@ -289,4 +431,24 @@ def to_image(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT,
 def chart_image(chart: Chart, fmt: str, publications: dict, size: ImageSize = SLIDE) -> bytes:
     fig = export_figure(chart, publications, size=size)
     scale = size.png_scale if fmt == "png" else 1
-    return to_image(fig, fmt, width=size.width, height=fig.layout.height or size.height, scale=scale)
+    data = to_image(fig, fmt, width=size.width, height=fig.layout.height or size.height, scale=scale)
+    return with_pdf_title(data, chart.title, rows_marking(chart.rows)) if fmt == "pdf" else data
+
+
+#: Who a downloaded document says it is from.
+PDF_AUTHOR = "SPR Board Dashboard (Strategic Policing and Crime Board)"
+
+
+def with_pdf_title(data: bytes, title: str, mark: str) -> bytes:
+    """The PDF with its finding as its document title (shown by readers in place of a file name), the
+    dashboard as author and its handling mark as subject."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    writer.add_metadata({"/Title": title, "/Author": PDF_AUTHOR, "/Subject": f"{mark}: a chart of the dashboard"})
+    writer.create_viewer_preferences().display_doctitle = True
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

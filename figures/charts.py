@@ -78,7 +78,7 @@ def _bar_marker(colour: str, derived: list[bool]) -> dict:
 
 
 #: The legend's words for the marker at the end of a bar whose figure the source gives as a lower bound.
-AT_LEAST_NAME = "At least this many (the source says 'over' or 'more than')"
+AT_LEAST_NAME = "At least this many<br>(the source says 'over')"
 
 
 def _at_least_marker(
@@ -311,7 +311,8 @@ def stacked_bars(
             go.Bar(
                 y=shown,
                 x=(sub["value"] * scale).fillna(0),
-                name=part,
+                # A long name over lines, so the legend fits a phone's width.
+                name=wrap_label(part, 24),
                 orientation="h",
                 text=[lab if v == v and v > 0 else "" for lab, v in zip(labels, sub["value"], strict=True)],
                 textposition="inside",

@@ -55,8 +55,14 @@ def test_svg_has_title_source_and_caveat_drawn_in(export_client):
 def test_pdf_image(export_client):
     res = export_client.get(JUSTICE + ".pdf")
     assert res.mimetype == "application/pdf"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(res.data)).pages)
+    reader = PdfReader(io.BytesIO(res.data))
+    text = "".join(page.extract_text() for page in reader.pages)
     assert "para 88" in text
+    # Its finding is the document's title, shown by a reader in place of the file name.
+    assert reader.metadata.title == "People arrested fell 27% (our calculation) to 560; the others fell too"
+    assert reader.metadata.author.startswith("SPR Board Dashboard")
+    assert reader.metadata.subject.startswith("OFFICIAL")
+    assert bool(reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"]) is True
 
 
 def test_csv_carries_metadata_then_the_filtered_rows(export_client):

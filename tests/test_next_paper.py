@@ -99,7 +99,7 @@ def test_overview_tiles_and_what_changed_most_show_the_new_year(web):
     assert f'"{NEW}"' in text  # the tiles' period
     assert f"{OLD}: 562" in text  # the year before, as restated
     assert "People arrested fell" not in text or "(our calculation) to 610" in text
-    assert f"{OLD} against {NEW}" in text
+    assert f"What changed most: {NEW} against {OLD}" in text
     # The biggest rise that moved by at least 10: Prevent disruptions, 133 to 150 (Prepare's 12 to 14 does not lead).
     assert "Biggest rises: Prevent disruptions rose 13% (our calculation) to 150" in text
     assert "Prepare disruptions rose" not in text
