@@ -63,8 +63,12 @@ format: install-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The tests in two processes (one a core on the CI machine), a test file each at a time, so a file's
+# live server and browser are its own.
+TEST_WORKERS ?= 2
+
 test: install-test lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 	$(MAKE) --no-print-directory test-pg
 
 # The database tests again, on PostgreSQL: pg_virtualenv makes a throwaway cluster on a free port, runs

@@ -605,6 +605,7 @@ def test_one_line_on_screen_and_every_figure_for_a_screen_reader(page, base_url)
 def test_long_lists_and_caveats_open_on_a_click_and_print_whole(page, base_url):
     page.goto(base_url + "/organised-crime")
     teams = page.locator("#rocu-teams")
+    expect(teams).to_be_visible()
     hidden = teams.locator(".more-facts li").first
     expect(hidden).to_be_hidden()
     # The rest of a long list is in the table, which says it holds them all.
@@ -632,6 +633,7 @@ def test_long_lists_and_caveats_open_on_a_click_and_print_whole(page, base_url):
 def test_the_contents_list_leads_to_each_chart(page, base_url):
     page.goto(base_url + "/organised-crime")
     contents = page.get_by_role("navigation", name="On this page")
+    expect(contents).to_be_visible()
     links = contents.get_by_role("link")
     assert links.count() == page.locator(".chart-card").count()
     contents.get_by_role("link", name="Firearms seized").click()
