@@ -32,6 +32,8 @@ class NativeSeries:
     derived: tuple[bool, ...]
     #: Points only, no line joining them (figures worked out, or one of a line's segments).
     markers_only: bool = False
+    #: A colour for each category where the bars differ (an area highlighted among others); else empty.
+    point_colours: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def _colour(trace) -> str:
     colour = getattr(marker, "color", None) if marker is not None else None
     if isinstance(colour, str):
         return colour
+    if colour is not None and len(colour) and all(isinstance(c, str) for c in colour):
+        return max(set(colour), key=list(colour).count)  # the bars' usual colour (the others are highlights)
     line = getattr(trace, "line", None)
     colour = getattr(line, "color", None) if line is not None else None
     return colour if isinstance(colour, str) else "#0072B2"
@@ -136,6 +140,12 @@ def _bars(fig: go.Figure) -> NativeChart | None:
         full = dict(zip(cat_of(t), custom, strict=False)) if custom else {}
         derived = dict(zip(cat_of(t), _derived(t, len(cat_of(t))), strict=False))
         vals = tuple(_number(values.get(c)) for c in cats)
+        marker_colours = getattr(getattr(t, "marker", None), "color", None)
+        per_bar = (
+            dict(zip(cat_of(t), marker_colours, strict=False))
+            if marker_colours is not None and not isinstance(marker_colours, str)
+            else {}
+        )
         series.append(
             NativeSeries(
                 name=_plain(t.name) if t.name else "",
@@ -147,6 +157,7 @@ def _bars(fig: go.Figure) -> NativeChart | None:
                 labels=tuple(_plain(labels.get(c, "") or full.get(c, "")) for c in cats),
                 colour=_colour(t),
                 derived=tuple(derived.get(c, False) for c in cats),
+                point_colours=tuple(str(per_bar.get(c, _colour(t))) for c in cats) if per_bar else (),
             )
         )
     drawn = [v for s in series for v in s.values if v is not None]

@@ -142,7 +142,13 @@ def _bottom_first(chart: NativeChart) -> NativeChart:
     if chart.kind != "bar":
         return chart
     series = tuple(
-        dataclasses.replace(s, values=s.values[::-1], labels=s.labels[::-1], derived=s.derived[::-1])
+        dataclasses.replace(
+            s,
+            values=s.values[::-1],
+            labels=s.labels[::-1],
+            derived=s.derived[::-1],
+            point_colours=s.point_colours[::-1],
+        )
         for s in chart.series
     )
     return dataclasses.replace(chart, categories=chart.categories[::-1], series=series)
@@ -219,6 +225,9 @@ def _native(slide, chart: NativeChart, top: float, height: float, alt: str) -> N
             if value is None:
                 continue
             point = drawn.points[j]
+            if series.point_colours and series.point_colours[j] != series.colour:
+                point.format.fill.solid()
+                point.format.fill.fore_color.rgb = _rgb(series.point_colours[j])
             if derived:
                 point.format.fill.patterned()
                 point.format.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL

@@ -82,6 +82,35 @@ def test_lines_by_period_and_a_date_axis_with_no_native_form():
     assert native_chart(dated) is None
 
 
+def test_evenly_spaced_dates_stay_a_native_line_and_uneven_ones_a_picture():
+    def dated(days: list[str]) -> go.Figure:
+        ticks = [pd.Timestamp(d) for d in days]
+        fig = go.Figure(go.Scatter(name="All", x=ticks, y=[1, 2, 3], customdata=days, mode="lines+markers"))
+        fig.update_xaxes(type="date", tickmode="array", tickvals=ticks, ticktext=[f"Y{d[:4]}" for d in days])
+        return fig
+
+    years = native_chart(dated(["2019-03-31", "2020-03-31", "2021-03-31"]))
+    assert years.kind == "line" and years.categories == ("Y2019", "Y2020", "Y2021")
+    assert years.series[0].values == (1.0, 2.0, 3.0)
+    assert native_chart(dated(["2020-07-02", "2021-03-19", "2022-06-08"])) is None
+
+
+def test_a_highlighted_bar_keeps_its_own_colour_natively():
+    fig = go.Figure(
+        go.Bar(
+            y=["North West region", "<b>West Midlands region</b>"],
+            x=[93, 43],
+            orientation="h",
+            marker=dict(color=["#3A8FD6", "#0B2A55"]),
+            text=["93", "43"],
+        )
+    )
+    (series,) = native_chart(fig).series
+    assert native_chart(fig).categories == ("North West region", "West Midlands region")
+    assert series.colour == "#3A8FD6" or series.colour == "#0B2A55"
+    assert series.point_colours == ("#3A8FD6", "#0B2A55")
+
+
 def frame(**cols) -> pd.DataFrame:
     n = len(next(iter(cols.values()))) if cols else 1
     base = dict(
