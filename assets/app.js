@@ -12,13 +12,16 @@
   // Printing: every chart is drawn at the A4 page's width (210 mm less two 15 mm margins = 180 mm, 680 CSS
   // px), whatever the window's width, so a printed page is the same from any screen.
   var PRINT_WIDTH = 680;
+  var FIT_PRINT_HEIGHT = 360; // as .graph-fit on a narrow screen (assets/app.css)
   var printing = false;
 
   function drawForPrint() {
     if (!window.Plotly || printing) return;
     printing = true;
     document.querySelectorAll(".chart-grid .js-plotly-plot").forEach(function (el) {
-      window.Plotly.relayout(el, { width: PRINT_WIDTH });
+      // A figure drawn to its card's height on screen has the whole-width height on paper.
+      var fit = el.closest(".graph-fit");
+      window.Plotly.relayout(el, fit ? { width: PRINT_WIDTH, height: FIT_PRINT_HEIGHT } : { width: PRINT_WIDTH });
     });
   }
 
@@ -26,7 +29,8 @@
     if (!window.Plotly || !printing) return;
     printing = false;
     document.querySelectorAll(".chart-grid .js-plotly-plot").forEach(function (el) {
-      window.Plotly.relayout(el, { width: null }).then(function () { window.Plotly.Plots.resize(el); });
+      var back = el.closest(".graph-fit") ? { width: null, height: null } : { width: null };
+      window.Plotly.relayout(el, back).then(function () { window.Plotly.Plots.resize(el); });
     });
   }
 

@@ -37,7 +37,8 @@ TABLE_SLOT = "chart-table-slot"
 PAGES_LOCATION = "_pages_location"
 TABLE_LOADING = "Getting the table…"
 
-#: A card's class for each width, and the tallest its figure is drawn at that width (px).
+#: A card's class for each width, and the tallest its figure is drawn at that width on a wide page (px;
+#: ``assets/app.css`` holds the same heights).
 WIDTH_CLASS = {WIDE: "chart-wide", HALF: "chart-half", SMALL: "chart-small"}
 FIGURE_HEIGHT = {WIDE: None, HALF: 240, SMALL: 220}
 #: Statements shown before "Show the other … statements" in a card's fact list, by the card's width.
@@ -103,13 +104,19 @@ def downloads(chart: Chart, section: str, filters: Filters) -> html.Details:
     )
 
 
-def sized_figure(chart: Chart) -> go.Figure:
-    """The chart's figure, drawn no taller than its card's width allows (the chart's own is not changed)."""
+#: The class of a graph whose height comes from its card's width on the screen (``assets/app.css``):
+#: lower where a card is half or a quarter of a wide page, taller where it has the whole width.
+FIT_CLASS = "graph-fit"
+
+
+def sized_figure(chart: Chart) -> tuple[go.Figure, str]:
+    """The chart's figure for its card, and the graph's class. A figure taller than a half or quarter
+    card allows takes its height from the card (``FIT_CLASS``); the chart's own figure is not changed."""
     cap = FIGURE_HEIGHT.get(chart.width)
     height = chart.figure.layout.height
     if cap is None or (height is not None and height <= cap):
-        return chart.figure
-    return go.Figure(chart.figure).update_layout(height=cap)
+        return chart.figure, ""
+    return go.Figure(chart.figure).update_layout(height=None, autosize=True), FIT_CLASS
 
 
 def chart_body(chart: Chart, title_id: str, summary_id: str, publications: dict, caveats_id: str = ""):
@@ -118,9 +125,11 @@ def chart_body(chart: Chart, title_id: str, summary_id: str, publications: dict,
         return _other_body(chart, publications, caveats_id)
     # An image named by the card's title (its finding) and described by its summary; the drawing
     # itself is hidden from assistive technology (its SVG would read as a string of tick numbers).
+    figure, fit = sized_figure(chart)
     return html.Figure(
         html.Div(
-            dcc.Graph(id=f"{chart.key}-graph", figure=sized_figure(chart), config=GRAPH_CONFIG),
+            dcc.Graph(id=f"{chart.key}-graph", figure=figure, config=GRAPH_CONFIG),
+            className=fit or None,
             **{"aria-hidden": "true"},
         ),
         role="img",
