@@ -48,7 +48,7 @@ def _request(port: int, body: bytes) -> bool:
         res = conn.getresponse()
         res.read()
         return res.status == 200
-    except OSError:
+    except (OSError, http.client.HTTPException):  # the killed worker's answer, cut off part way
         return False
     finally:
         conn.close()
