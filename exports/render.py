@@ -295,10 +295,11 @@ def _tick_label_room(fig: go.Figure, px: int) -> int:
 
 
 def _legend_rows(fig: go.Figure, width: int, px: int) -> int:
-    """How many rows the legend's names fill across ``width`` (0 when there is no legend)."""
+    """How many lines of text the legend fills across ``width`` (0 when there is no legend): its items
+    wrap onto rows, and a row is as many lines high as its tallest name."""
     names = list(
         dict.fromkeys(
-            _plain_text(t.name).replace("<br>", " ")
+            _plain_text(t.name)
             for t in fig.data
             if getattr(t, "name", None) and getattr(t, "showlegend", None) is not False
         )
@@ -307,13 +308,15 @@ def _legend_rows(fig: go.Figure, width: int, px: int) -> int:
     traces = [t for t in fig.data if getattr(t, "showlegend", None) is not False and t.type != "table"]
     if shown is False or not names or (shown is None and len(traces) < 2):
         return 0
-    rows, used = 1, 0.0
+    lines, used, tallest = 0, 0.0, 1
     for name in names:
-        item = len(name) * px * 0.6 + 3 * px
+        parts = name.split("<br>")
+        item = max(len(p) for p in parts) * px * 0.6 + 3 * px
         if used and used + item > width:
-            rows, used = rows + 1, 0.0
+            lines, used, tallest = lines + tallest, 0.0, 1
         used += item
-    return rows
+        tallest = max(tallest, len(parts))
+    return lines + tallest
 
 
 def _category_band(fig: go.Figure, px: int) -> int:
