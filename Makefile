@@ -52,7 +52,8 @@ validate: install
 migrate: install
 	$(PY) -m data migrate
 
-run: install migrate
+# Chromium comes first: chart images and board packs need it.
+run: install browser migrate
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:server
 
 lint: install-test

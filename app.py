@@ -18,6 +18,7 @@ from data.loader import DataStore, get_store, load_store, use_store
 from data.marking import public_view
 from data.validation import DataError
 from draw_check import drawing_problems
+from exports.render import check_renderer
 from exports.routes import create_blueprint as create_exports
 from publishing.routes import register as register_publishing
 from settings import Settings, configure_logging, get_settings
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash
     register_api(app.server, get_store)
     app.server.register_blueprint(create_exports(get_store))
     register_publishing(app.server, svc, lambda store: drawing_problems_everywhere(app, store))
+    check_renderer()  # logs plainly when chart images and packs cannot be made here
     if warm:
         problems = drawing_problems_everywhere(app, full)
         if problems:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from data import schema
 from exports.deck import Slide
-from exports.render import ExportError
+from exports.render import ExportError, browser_path
 
 log = logging.getLogger(__name__)
 
@@ -122,14 +121,6 @@ def pack_html(
         f"<title>{escape(title)}</title>"
         f"<style>{css}</style></head><body>{''.join(pages)}</body></html>"
     )
-
-
-def browser_path() -> str | None:
-    """The Chromium that prints (``BROWSER_PATH``, as kaleido reads it, or Debian's)."""
-    named = os.environ.get("BROWSER_PATH")
-    if named:
-        return named
-    return next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None)
 
 
 def html_to_pdf(html: str) -> bytes:

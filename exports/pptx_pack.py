@@ -27,6 +27,7 @@ from data import schema
 from exports import deck
 from exports.deck import BODY_PT, BODY_TOP, CONTENT_W, MARGIN, SLIDE_H, SLIDE_W, SOURCE_PT, TITLE_PT, Slide
 from exports.native import NativeChart
+from exports.render import ExportError
 
 FONT = "Arial"
 TEXT = RGBColor(0x1B, 0x1B, 0x1B)
@@ -350,8 +351,21 @@ def build_pptx(
             elif s.kind == "chart" and s.native is not None:
                 _native(slide, s.native, BODY_TOP, body_h, s.alt)
             else:
-                png = picture(s)
-                _picture(slide, png, BODY_TOP, body_h, s.alt)
+                try:
+                    png = picture(s)
+                except ExportError as err:  # no browser to draw it: the finding in words, and why
+                    _text_box(
+                        slide,
+                        Inches(MARGIN),
+                        Inches(BODY_TOP),
+                        Inches(CONTENT_W),
+                        Inches(1.6),
+                        [s.alt, str(err)],
+                        BODY_PT,
+                        name="Chart not drawn",
+                    )
+                else:
+                    _picture(slide, png, BODY_TOP, body_h, s.alt)
             _foot(slide, s)
         _chrome(prs, slide, number, len(slides), footer, mark)
         notes = s.notes or "\n".join([s.title, *s.lines])

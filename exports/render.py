@@ -10,6 +10,8 @@ from __future__ import annotations
 import atexit
 import concurrent.futures
 import logging
+import os
+import shutil
 import textwrap
 import threading
 from dataclasses import dataclass
@@ -401,6 +403,32 @@ def _stop_server() -> None:
             _started = False
 
 
+def browser_path() -> str | None:
+    """The Chromium that draws images and prints packs (``BROWSER_PATH``, as kaleido reads it, or Debian's)."""
+    named = os.environ.get("BROWSER_PATH")
+    if named:
+        return named
+    return next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")) if p), None)
+
+
+#: What a reader is told when the server has no browser to draw images with.
+NO_BROWSER = (
+    "Chart images cannot be made on this server: it has no browser (Chromium) to draw them. "
+    "The figures can still be downloaded as CSV or Excel."
+)
+
+
+def check_renderer() -> bool:
+    """Whether images can be drawn here; logs plainly, once at start-up, when they cannot."""
+    if browser_path() is None:
+        log.error(
+            "No Chromium found: chart images and board packs cannot be made until it is installed "
+            "(make browser installs Debian's chromium)"
+        )
+        return False
+    return True
+
+
 def _render(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
     import kaleido
 
@@ -412,6 +440,9 @@ def to_image(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT,
     """Render ``fig`` as PNG, SVG or PDF within the time limit; raise ExportError otherwise."""
     if fmt not in IMAGE_FORMATS:
         raise ExportError(f"Images can be PNG, SVG or PDF, not {fmt!r}.")
+    if browser_path() is None:  # say so at once, not after the time limit
+        log.error("Image export refused: no Chromium on this server (make browser)")
+        raise ExportError(NO_BROWSER)
     scale = scale if scale is not None else (PNG_SCALE if fmt == "png" else 1)
     future = _pool.submit(_render, fig, fmt, width, height, scale)
     try:

@@ -280,3 +280,32 @@ def test_a_fact_table_image_keeps_the_area_and_a_real_source(store):
     assert header == ["What", "Figure", "Period", "Force or area", "Source"]
     sources = table.cells.values[header.index("Source")]
     assert all(s and s != "public source" for s in sources)
+
+
+def test_without_a_browser_images_say_so_at_once_and_the_pack_still_comes(export_client, store, monkeypatch, caplog):
+    """A server with no Chromium: an image export answers at once with the reason (not after the time limit),
+    start-up says so in the log, and the PowerPoint pack is made with the finding in words where a picture
+    would be."""
+    from datetime import UTC, datetime
+
+    from pptx import Presentation
+
+    from data.queries import Filters
+    from exports import board_pack, render
+    from sections import BY_SLUG
+
+    monkeypatch.setattr(render, "browser_path", lambda: None)
+    res = export_client.get(JUSTICE + ".png?no-cache=1")
+    assert res.status_code == 503
+    assert res.get_data(as_text=True).strip() == render.NO_BROWSER
+    with caplog.at_level("ERROR"):
+        assert render.check_renderer() is False
+    assert "make browser" in caplog.text
+    pptx = board_pack.make_pack(store, [BY_SLUG["public-order"]], Filters(), "pptx", datetime.now(UTC), False)
+    texts = [
+        shape.text_frame.text
+        for slide in Presentation(io.BytesIO(pptx)).slides
+        for shape in slide.shapes
+        if shape.name == "Chart not drawn"
+    ]
+    assert texts and all(render.NO_BROWSER in t for t in texts)
