@@ -19,7 +19,7 @@ from exports import deck
 from exports.pack import PACK_TITLE, Pack, collect, version_lines
 from exports.pdf_pack import html_to_pdf, pack_html
 from exports.pptx_pack import build_pptx
-from exports.render import export_figure, source_text, to_image
+from exports.render import browser_path, export_figure, source_text, to_image
 from exports.tables import filters_text
 from sections import Section
 
@@ -93,6 +93,8 @@ def pack_file(store: DataStore, sections: Sequence[Section], filters: Filters, f
     whole = len(sections) > 1
     # The cover's version lines (which version is current, which was presented) are in the key too.
     key = (tuple(s.slug for s in sections), fmt, filters, when.date().isoformat(), version_lines(store))
+    if browser_path() is None:  # a pack without its pictures is not kept: the next one, with a browser, has them
+        return make_pack(store, sections, filters, fmt, when, whole)
     return _cache(store).get_or_make(key, lambda: make_pack(store, sections, filters, fmt, when, whole))
 
 
