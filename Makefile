@@ -7,7 +7,15 @@ PIP := $(VENV)/bin/pip
 .PHONY: run test test-pg test-pg-here install install-test browser postgres migrate validate lint format clean bench bench-callbacks bench-page-load \
 	bench-data-scale bench-startup bench-faults bench-exports bench-lighthouse
 
+# Debian packages are installed with apt-get: as root, or through sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# A stock Debian or Ubuntu Python makes no virtual environment without python3-venv (ensurepip).
 $(PY):
+	@if ! python3 -c "import ensurepip, venv" >/dev/null 2>&1; then \
+	  echo "Installing Debian's python3-venv"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv; \
+	fi
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
@@ -24,6 +32,10 @@ install: $(VENV)/.installed
 
 # axe-core for the accessibility audit (pinned in package-lock.json).
 node_modules/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+	  echo "Installing Debian's npm"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq npm; \
+	fi
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
