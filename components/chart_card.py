@@ -1,8 +1,8 @@
 """A chart with its finding, summary, source, caveats and the same figures as a table.
 
 The card shows one sentence under its title (the summary's first); the whole summary, with every
-figure, describes the chart to screen readers, and the table holds them all. Under the source and the
-caveats, the table and the downloads share one row. A card's width on a wide page is the chart's
+figure, describes the chart to screen readers, and the table holds them all. Under the caveats, the
+source, the table and the downloads share one row. A card's width on a wide page is the chart's
 ``width`` (``.chart-wide``, ``.chart-half``, ``.chart-small``); its figure is drawn lower to match.
 
 The table is drawn when its "Show these figures as a table" is first opened, not with the page:
@@ -41,8 +41,13 @@ TABLE_LOADING = "Getting the table…"
 #: ``assets/app.css`` holds the same heights).
 WIDTH_CLASS = {WIDE: "chart-wide", HALF: "chart-half", SMALL: "chart-small"}
 FIGURE_HEIGHT = {WIDE: None, HALF: 240, SMALL: 220}
-#: Statements shown before "Show the other … statements" in a card's fact list, by the card's width.
+#: Statements a card's fact list shows on screen, by the card's width (its table holds them all).
 FACTS_SHOWN = {WIDE: 4, HALF: 2, SMALL: 2}
+
+
+def facts_shown(chart: Chart) -> int:
+    return FACTS_SHOWN.get(chart.width, FACTS_SHOWN[WIDE])
+
 
 #: No Plotly toolbar: it adds seven Tab stops a chart, and the downloads under each chart do its job better.
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -160,7 +165,7 @@ def _other_body(chart: Chart, publications: dict, caveats_id: str):
             chart.rows,
             show_category=chart.facts_by_category,
             publications=publications,
-            visible=FACTS_SHOWN.get(chart.width, 3),
+            visible=facts_shown(chart),
         )
     return html.P(chart.empty_message or "No figures for this selection.", className="empty-chart")
 
@@ -216,19 +221,17 @@ def chart_card(
     )
 
 
-#: Caveats shown before "Show 2 more caveats" (printing shows them all).
-CAVEATS_SHOWN = 1
+#: The disclosure holding a card's caveats after the first (opened for printing by assets/app.js).
 MORE_CAVEATS_CLASS = "more-caveats"
 
 
 def caveats_box(caveats: list[str], caveats_id: str) -> html.Div:
     """What limits the figures: the first in full, the rest one click away, with how many there are."""
-    shown, rest = caveats[:CAVEATS_SHOWN], caveats[CAVEATS_SHOWN:]
-    heading = "Caveat: " if len(caveats) == 1 else f"Caveats ({len(caveats)}): "
+    first, rest = caveats[0], caveats[1:]
+    heading = "Caveat: " if not rest else f"Caveats ({len(caveats)}): "
     return html.Div(
         [
-            html.P([html.Strong(heading), shown[0]], className="mb-0"),
-            html.Ul([html.Li(c) for c in shown[1:]]) if shown[1:] else None,
+            html.P([html.Strong(heading), first], className="mb-0"),
             html.Details(
                 [
                     html.Summary(f"Show {len(rest)} more caveat{'s' if len(rest) > 1 else ''}"),
@@ -247,7 +250,7 @@ def caveats_box(caveats: list[str], caveats_id: str) -> html.Div:
 def table_label(chart: Chart) -> str:
     """What the table's disclosure says: 'Show all 7 statements as a table' where the card shows only
     some of its statements."""
-    if chart.facts and hidden_facts(chart.rows, FACTS_SHOWN.get(chart.width, 3)):
+    if chart.facts and hidden_facts(chart.rows, facts_shown(chart)):
         return f"Show all {len(chart.rows)} statements as a table"
     return "Show these figures as a table"
 
