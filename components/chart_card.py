@@ -265,7 +265,7 @@ def summary_lines(chart: Chart, summary_id: str) -> list:
         return [html.P(chart.summary, id=summary_id, className="chart-summary")]
     return [
         # A small multiple's title and axis say what its one line would (its periods), so it has none.
-        html.P(lede, className="chart-summary") if chart.width != SMALL else None,
+        html.P(lede, className="chart-summary") if lede and chart.width != SMALL else None,
         html.P(chart.summary, id=summary_id, hidden=True, className="chart-description"),
     ]
 

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 #: half of it (two cards side by side), or a quarter (small multiples, four in a row).
 WIDE, HALF, SMALL = "wide", "half", "small"
 WIDTHS = (WIDE, HALF, SMALL)
+#: The longest line shown under a chart's title (about two lines of a half-width card).
+LEDE_MAX = 160
 #: The end of a sentence: a stop, then a space and a capital or a digit (so "1.5 kg" and "e.g. this" stay whole).
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9£])")
 
@@ -91,8 +93,10 @@ class Chart:
     @property
     def lede(self) -> str:
         """The summary's first sentence: the one line a page shows under the title (the whole summary
-        describes the figure to screen readers, and the table holds every figure)."""
-        return first_sentence(self.summary)
+        describes the figure to screen readers, and the table holds every figure). A first sentence
+        longer than ``LEDE_MAX`` characters is a list of figures, not a line to read: there is none."""
+        first = first_sentence(self.summary)
+        return first if len(first) <= LEDE_MAX else ""
 
     @property
     def is_empty(self) -> bool:

@@ -7,7 +7,7 @@ import pandas as pd
 from data.formatting import format_value, lower_first
 from data.loader import DataStore
 from data.queries import ALL, Filters, ordered_periods, text_equals
-from figures.chart import HALF, Chart, build_chart
+from figures.chart import HALF, WIDE, Chart, build_chart
 from figures.charts import trend_lines
 from sections.base import Section, only, pick
 
@@ -135,7 +135,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             ),
             caveats=_break_caveats(_breaks(breaks, "data source", "COVID", "Revisions")),
             empty_title="Referrals to Prevent",
-            width=HALF,
+            width=WIDE,  # many periods and break notes: the whole width
             context=True,
         ),
         build_chart(
@@ -147,7 +147,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             figure=lambda r: trend_lines(r, series="breakdown", breaks=_breaks(breaks, "data source"), periods=axis),
             caveats=["Not every sector is published every year; gaps are years with no public figure."],
             empty_title="Referrals by referring sector",
-            width=HALF,
+            width=WIDE,  # many series and break notes: the whole width
             context=True,
         ),
         build_chart(
@@ -161,7 +161,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             ),
             caveats=_break_caveats(_breaks(breaks, "Channel")),
             empty_title="Channel panels and cases",
-            width=HALF,
+            width=WIDE,  # many series and break notes: the whole width
             context=True,
         ),
         build_chart(
@@ -175,7 +175,7 @@ def charts(store: DataStore, filters: Filters) -> list[Chart]:
             ),
             caveats=_break_caveats(_breaks(breaks, "concern", "data source")),
             empty_title="Referrals by type of concern",
-            width=HALF,
+            width=WIDE,  # many series and break notes: the whole width
             context=True,
         ),
         build_chart(
