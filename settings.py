@@ -78,6 +78,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Proxy groups mapped to roles, e.g. spr-analysts=analyst,spr-admins=admin (others are viewers).",
     ),
     Setting(
+        "SPR_REDIS_URL",
+        "",
+        "Redis shared by every server for cached pages, exports and the export queue (redis://host:6379/0); blank: none.",
+    ),
+    Setting("SPR_CACHE_MB", "256", "Megabytes of drawn pages and exports each process keeps when SPR_REDIS_URL is blank."),
+    Setting(
         "SPR_DATA_LICENCE_URL",
         "",
         "Address of the licence the figures are published under, when the publisher has stated one.",
@@ -108,6 +114,8 @@ class Settings:
     #: Proxy group → role.
     proxy_roles: tuple[tuple[str, str], ...] = ()
     data_licence_url: str = ""
+    redis_url: str = ""
+    cache_mb: int = 256
 
     @property
     def database(self) -> str:
@@ -156,6 +164,12 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if not group.strip() or role.strip() not in ROLES:
             raise SettingsError(f"SPR_PROXY_ROLES must be group=role pairs with roles {', '.join(ROLES)}: {pair!r}")
         proxy_roles.append((group.strip(), role.strip()))
+    cache_mb = values["SPR_CACHE_MB"]
+    if not cache_mb.isdigit() or not 1 <= int(cache_mb) <= 64 * 1024:
+        raise SettingsError(f"SPR_CACHE_MB must be a whole number from 1 to 65536, not {cache_mb!r}")
+    redis_url = values["SPR_REDIS_URL"]
+    if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise SettingsError("SPR_REDIS_URL must be a redis://, rediss:// or unix:// address")
     url = values["SPR_DATABASE_URL"]
     if url and not url.startswith(("sqlite:", "postgresql")):
         raise SettingsError("SPR_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// address")
@@ -177,6 +191,8 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         proxy_groups_header=values["SPR_PROXY_GROUPS_HEADER"],
         proxy_roles=tuple(proxy_roles),
         data_licence_url=values["SPR_DATA_LICENCE_URL"],
+        redis_url=redis_url,
+        cache_mb=int(cache_mb),
     )
 
 

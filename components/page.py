@@ -21,7 +21,7 @@ from data.publications import as_at_text
 from data.queries import ALL, Filters, filter_options, period_matches
 from figures.chart import HALF, Chart
 from sections import BY_SLUG, Section, links, section_charts
-from sections.base import HOME
+from sections.base import HOME, checked
 
 #: The line under each page's heading that says how old its figures are.
 AS_AT_CLASS = "figures-as-at"
@@ -31,6 +31,13 @@ log = logging.getLogger(__name__)
 
 #: ``safe_layout(shows=EVERY_DATASET)``: the page may show figures from any dataset.
 EVERY_DATASET = "every dataset"
+
+
+def not_to_be_kept() -> None:
+    """Tell the page cache (``web.page_cache``) not to keep this request's answer: a failed page, or
+    one drawn for an address whose filters the data does not have."""
+    if has_request_context():
+        g.page_failed = True
 
 
 def safe_layout(layout: Callable[..., object] | None = None, *, shows=None):
@@ -51,8 +58,7 @@ def safe_layout(layout: Callable[..., object] | None = None, *, shows=None):
             body = layout(*args, **kwargs)
         except Exception:
             log.exception("Page layout failed for %s with %s", layout.__module__, kwargs)
-            if has_request_context():
-                g.page_failed = True  # router_cache must not keep this answer
+            not_to_be_kept()
             body = html.Div(
                 [
                     html.H1("This page could not be shown"),
@@ -222,12 +228,15 @@ def as_at(rows: pd.DataFrame, store: DataStore) -> html.P | None:
 def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
     """A section as a page: its heading, how old its figures are, the intro, the filter bar and every chart."""
     store = get_store()
-    filters = Filters.from_query(query).resolved(store.frame)
+    check = checked(store, Filters.from_query(query))
+    if not check.ok:
+        not_to_be_kept()
+    filters = check.filters.resolved(store.frame)
     charts = section_charts(section, store, filters)
     # The filter options are what this page's charts can show, not every row of its datasets.
     pools = [c.pool for c in charts if c.pool is not None and not c.pool.empty]
     rows = pd.concat(pools, ignore_index=True) if pools else store.frame.iloc[0:0]
-    notice = filter_notice(rows, filters)
+    notice = " ".join([*check.problems, filter_notice(rows, filters)]).strip()
     withheld = store.withheld & set(section.datasets)
     return html.Div(
         [

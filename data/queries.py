@@ -99,6 +99,57 @@ class Filters:
         return "?" + urlencode(pairs) if pairs else ""
 
 
+#: The longest filter value read from an address: no period, strand or area the data has is longer.
+MAX_FILTER_CHARS = 120
+#: The filters' names in an address, and what each is called in words.
+FILTER_NAMES = {"period": "period", "strand": "strand", "force": "force or area"}
+
+
+def known_filter_values(frame: pd.DataFrame) -> dict[str, frozenset[str]]:
+    """The values each filter can take in ``frame``'s data: its periods; the CONTEST strands; the region,
+    its forces and every other area the data names (with 'all' for each)."""
+
+    def present(column: str) -> set[str]:
+        return set(frame[column].astype(str)) - {""}
+
+    return {
+        "period": frozenset({ALL} | present("period")),
+        "strand": frozenset({ALL, *schema.STRANDS} | present("strand")),
+        "force": frozenset({ALL, *schema.FORCES} | present("force")),
+    }
+
+
+@dataclass(frozen=True)
+class FilterCheck:
+    """Filters read from an address, checked against the data: ``filters`` keeps the values the data has
+    (an unknown one becomes 'all'), and ``problems`` says in words what was set aside."""
+
+    filters: Filters
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_filters(filters: Filters, known: Mapping[str, frozenset[str]]) -> FilterCheck:
+    """``filters`` with every value the data does not have (or too long to be one) set to 'all'."""
+    kept: dict[str, str] = {}
+    problems = []
+    for name, words in FILTER_NAMES.items():
+        value = getattr(filters, name)
+        if value in known[name] and len(value) <= MAX_FILTER_CHARS:
+            continue
+        kept[name] = ALL
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        problems.append(
+            f"The address asks for a {words} that the figures do not have ('{shown}'), so it is not applied."
+        )
+    if not kept:
+        return FilterCheck(filters)
+    return FilterCheck(replace(filters, span=None, **kept), tuple(problems))
+
+
 def period_span(frame: pd.DataFrame, label: str) -> tuple[pd.Timestamp | None, pd.Timestamp] | None:
     """The first and last days of the period ``label`` names in ``frame`` (None where its end is not known)."""
     rows = frame[frame["period"] == label]

@@ -1,19 +1,17 @@
 """Chart images for export: the title, source and caveats are drawn into the image.
 
 Rendering uses kaleido with the machine's Chromium (Debian's ``chromium``; nothing is
-downloaded). One Chromium per process is started on first use and reused; every render has a
-time limit, so a stuck browser gives a clear error instead of a hung worker.
+downloaded). One Chromium per process is started on first use and reused (``exports.renderer``);
+every render has a time limit, and a browser that hangs or dies is replaced before the next render.
 """
 
 from __future__ import annotations
 
 import atexit
-import concurrent.futures
 import logging
 import os
 import shutil
 import textwrap
-import threading
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -22,6 +20,7 @@ from data import schema
 from data.formatting import sources_of
 from data.marking import rows_marking
 from exports.native import FACT_COLUMNS, fact_rows
+from exports.renderer import Renderer, RenderTimeout
 from figures.chart import Chart
 from figures.theme import FONT, OUTLINE, TEXT, new_figure
 
@@ -376,31 +375,9 @@ def _x_tick_band(fig: go.Figure, width: int, px: int) -> int:
 #: Room made at the foot of an image for the handling mark of sensitive figures (px).
 MARK_ROOM = 28
 
-_lock = threading.Lock()
-_started = False
-_pool = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="kaleido")
-
-
-def _ensure_server() -> None:
-    global _started
-    with _lock:
-        if not _started:
-            import kaleido
-
-            kaleido.start_sync_server(n=1, timeout=TIME_LIMIT_SECONDS, mathjax=False, silence_warnings=True)
-            atexit.register(_stop_server)
-            _started = True
-
-
-def _stop_server() -> None:
-    global _started
-    if _started:
-        import kaleido
-
-        try:
-            kaleido.stop_sync_server(silence_warnings=True)
-        finally:
-            _started = False
+#: This process's image browser (started on first use, replaced when it hangs or dies).
+RENDERER = Renderer(render_limit=TIME_LIMIT_SECONDS)
+atexit.register(RENDERER.stop)
 
 
 def browser_path() -> str | None:
@@ -429,13 +406,6 @@ def check_renderer() -> bool:
     return True
 
 
-def _render(fig: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
-    import kaleido
-
-    _ensure_server()
-    return kaleido.calc_fig_sync(fig, opts=dict(format=fmt, width=width, height=height, scale=scale))
-
-
 def to_image(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT, scale: float | None = None) -> bytes:
     """Render ``fig`` as PNG, SVG or PDF within the time limit; raise ExportError otherwise."""
     if fmt not in IMAGE_FORMATS:
@@ -444,11 +414,10 @@ def to_image(fig: go.Figure, fmt: str, width: int = WIDTH, height: int = HEIGHT,
         log.error("Image export refused: no Chromium on this server (make browser)")
         raise ExportError(NO_BROWSER)
     scale = scale if scale is not None else (PNG_SCALE if fmt == "png" else 1)
-    future = _pool.submit(_render, fig, fmt, width, height, scale)
     try:
-        return future.result(timeout=TIME_LIMIT_SECONDS)
-    except concurrent.futures.TimeoutError:
-        log.error("Image export timed out after %s s", TIME_LIMIT_SECONDS)
+        return RENDERER.render(fig, dict(format=fmt, width=width, height=height, scale=scale))
+    except RenderTimeout as err:
+        log.error("Image export stopped: %s", err)
         raise ExportError(
             f"The image took longer than {TIME_LIMIT_SECONDS} seconds to draw, so it was stopped. "
             "Please try again; the data itself can still be downloaded as CSV or Excel."

@@ -18,6 +18,7 @@ from exports.board_pack import pack_file
 from exports.render import IMAGE_FORMATS, IMAGE_SIZES, SLIDE, ExportError, chart_image
 from exports.tables import chart_csv, chart_xlsx
 from sections import BY_SLUG, SECTIONS, section_charts
+from sections.base import checked
 from sections.links import ALL_SECTIONS
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,15 @@ def _download(body: bytes | str, fmt: str, filename: str) -> Response:
     )
 
 
+def _checked_filters(store: DataStore) -> Filters | Response:
+    """The address's filters, or a plain 404 when one names a value the data does not have (nothing is
+    drawn or kept for such an address)."""
+    check = checked(store, Filters.from_query(request.args))
+    if not check.ok:
+        return _plain(404, " ".join(check.problems))
+    return check.filters
+
+
 def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
     bp = Blueprint("exports", __name__, url_prefix="/export")
 
@@ -58,8 +68,10 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
         size = IMAGE_SIZES.get(request.args.get("size", SLIDE.name))
         if size is None:
             return _plain(404, "Images come in a slide size or a document size (size=document).")
-        filters = Filters.from_query(request.args)
         store = get_store()
+        filters = _checked_filters(store)
+        if isinstance(filters, Response):
+            return filters
         found = [c for c in section_charts(section, store, filters) if c.key == key]
         if not found:
             return _plain(404, "No such chart.")
@@ -88,10 +100,13 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
         if slug != ALL_SECTIONS and slug not in BY_SLUG:
             return _plain(404, "No such section.")
         sections = SECTIONS if slug == ALL_SECTIONS else (BY_SLUG[slug],)
-        filters = Filters.from_query(request.args)
+        store = get_store()
+        filters = _checked_filters(store)
+        if isinstance(filters, Response):
+            return filters
         when = datetime.now(UTC)
         try:
-            body = pack_file(get_store(), sections, filters, fmt, when)
+            body = pack_file(store, sections, filters, fmt, when)
         except ExportError as err:
             return _plain(503, str(err))
         return _download(body, fmt, f"spr-board-pack-{slug}-{when:%Y%m%d}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from components.page import as_at, safe_layout
+from components.page import as_at, not_to_be_kept, safe_layout
 from components.tables import rows_table
 from components.view_notice import download_props
 from data.loader import get_store
@@ -27,6 +27,7 @@ def layout(name: str | None = None, **_query: str) -> html.Div:
     store = get_store()
     info = store.catalogue.get(name or "")
     if info is None:
+        not_to_be_kept()
         return html.Div(
             [
                 html.H1("Dataset not found"),

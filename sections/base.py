@@ -16,7 +16,7 @@ import pandas as pd
 
 from data.checks import concerns, store_checks
 from data.loader import DataStore
-from data.queries import ALL, Filters, text_equals
+from data.queries import ALL, FilterCheck, Filters, check_filters, known_filter_values, text_equals
 from figures.chart import Chart, failed_chart
 
 log = logging.getLogger(__name__)
@@ -58,13 +58,21 @@ def section_charts(section: Section, store: DataStore, filters: Filters) -> list
     Callers must not change what they get back (figures are copied before restyling). A section whose
     code fails as a whole gives one chart saying so, never an error page.
     """
-    filters = filters.resolved(store.frame)  # the period matches by its dates
+    # Only values the data has reach the drawing and its cache: anything else would be one more entry
+    # for every address a client makes up.
+    filters = checked(store, filters).filters.resolved(store.frame)  # the period matches by its dates
     charts = store.memo.get_or_make(("charts", section, filters), lambda: _build(section, store, filters))
     if filters.strand != ALL and not has_strands(charts):
         # A strand means nothing on a section none of whose figures has one: the filter is not applied
         # there (the page says so), rather than emptying every chart.
         return section_charts(section, store, dataclasses.replace(filters, strand=ALL))
     return charts
+
+
+def checked(store: DataStore, filters: Filters) -> FilterCheck:
+    """``filters`` checked against the values ``store``'s data has (worked out once per data)."""
+    known = store.memo.get_or_make(("filter values",), lambda: known_filter_values(store.frame))
+    return check_filters(filters, known)  # type: ignore[arg-type]
 
 
 def has_strands(charts: list[Chart]) -> bool:

@@ -960,3 +960,55 @@ def test_why_empty_knows_an_overlapping_period_is_not_missing():
     filters = Filters(period="Dec 2019 to Nov 2020", strand="Prevent").resolved(rows)
     assert apply_filters(rows, filters).empty
     assert "No figures for Dec 2019 to Nov 2020" not in why_empty(rows, filters)
+
+
+# Filter values from an address are checked against the data before anything is drawn ------------------
+
+
+def test_known_filter_values_are_the_datas_periods_the_strands_and_the_areas():
+    from data.queries import known_filter_values
+    from tests.frames import frame, row
+
+    known = known_filter_values(frame(row(period="Q1 2021", force="Staffordshire"), row(strand="Pursue")))
+    assert known["period"] == {ALL, "Q1 2021", "Dec 2019 to Nov 2020"}
+    assert set(schema.STRANDS) <= known["strand"] and "Pursue" in known["strand"]
+    assert "Staffordshire" in known["force"] and set(schema.FORCES) <= known["force"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "shown"),
+    [
+        ({"period": "1999"}, "period", "'1999'"),
+        ({"strand": "Persue"}, "strand", "'Persue'"),
+        ({"force": "Atlantis"}, "force", "'Atlantis'"),
+        ({"strand": "x" * 250_000}, "strand", "'" + "x" * 40 + "…'"),
+    ],
+)
+def test_a_value_the_data_lacks_is_set_aside_and_said(query, field, shown):
+    from data.queries import check_filters, known_filter_values
+    from tests.frames import frame, row
+
+    known = known_filter_values(frame(row(), row(strand="Pursue")))
+    check = check_filters(Filters.from_query({**query, "period": query.get("period", "Dec 2019 to Nov 2020")}), known)
+    assert not check.ok
+    assert getattr(check.filters, field) == ALL
+    assert len(check.problems) == 1 and shown in check.problems[0]
+    assert len(check.problems[0]) < 200  # an over-long value is not echoed back whole
+
+
+def test_values_the_data_has_pass_unchanged():
+    from data.queries import check_filters, known_filter_values
+    from tests.frames import frame, row
+
+    filters = Filters(period="Dec 2019 to Nov 2020", strand="Pursue", force="West Midlands region")
+    check = check_filters(filters, known_filter_values(frame(row(strand="Pursue"))))
+    assert check.ok and check.filters == filters
+
+
+def test_a_value_longer_than_the_limit_is_refused_even_if_the_data_had_it():
+    from data.queries import MAX_FILTER_CHARS, check_filters, known_filter_values
+    from tests.frames import frame, row
+
+    long_label = "P" * (MAX_FILTER_CHARS + 1)
+    check = check_filters(Filters(period=long_label), known_filter_values(frame(row(period=long_label))))
+    assert not check.ok and check.filters.period == ALL

@@ -8,8 +8,8 @@ reverse, so the order here is the order a request meets them:
 3. sign-in: who is asking, CSRF, rate limits (``auth``);
 4. the view: which version or draft, and whether sensitive datasets are in it (``view``); a download
    of sensitive figures asks the reader to confirm first (``confirm``);
-5. caching: a page answered from the cache of that view's data, per role (``page_cache``), and how
-   long browsers keep files (``http_cache``);
+5. caching: a page answered from the shared cache (``shared_cache``: Redis, or in-process), keyed by
+   that view's version and the role (``page_cache``), and how long browsers keep files (``http_cache``);
 6. the static files: the smaller plotly.js (``plotly_bundle``).
 """
 
@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import dash
 
-from web import admin, auth, confirm, errors, http_cache, page_cache, plotly_bundle, security, view
+from web import admin, auth, confirm, errors, http_cache, page_cache, plotly_bundle, security, shared_cache, view
 from web.backend import Backend
 
 
 def install(app: dash.Dash, svc: Backend) -> None:
     svc.install(app.server)
+    shared_cache.install(app.server, svc.settings)
     security.install(app)
     errors.install(app)
     auth.install(app.server, svc)
