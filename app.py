@@ -20,9 +20,11 @@ from data.validation import DataError
 from draw_check import drawing_problems
 from exports.render import check_renderer
 from exports.routes import create_blueprint as create_exports
+from jobs.queue import exporter_for
 from publishing.routes import register as register_publishing
 from settings import Settings, configure_logging, get_settings
 from web.backend import Backend
+from web.shared_cache import EXTENSION as CACHE
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent
@@ -89,7 +91,7 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash
     app.layout = shell
     web.install(app, svc)
     register_api(app.server, get_store)
-    app.server.register_blueprint(create_exports(get_store))
+    app.server.register_blueprint(create_exports(get_store, exporter_for(settings, app.server.extensions[CACHE])))
     register_publishing(app.server, svc, lambda store: drawing_problems_everywhere(app, store))
     check_renderer()  # logs plainly when chart images and packs cannot be made here
     if warm:

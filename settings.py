@@ -82,7 +82,9 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Redis shared by every server for cached pages, exports and the export queue (redis://host:6379/0); blank: none.",
     ),
-    Setting("SPR_CACHE_MB", "256", "Megabytes of drawn pages and exports each process keeps when SPR_REDIS_URL is blank."),
+    Setting(
+        "SPR_CACHE_MB", "256", "Megabytes of drawn pages and exports each process keeps when SPR_REDIS_URL is blank."
+    ),
     Setting(
         "SPR_DATA_LICENCE_URL",
         "",

@@ -120,16 +120,32 @@
       status.textContent = "Making the board pack (" + what + "): " + seconds + " seconds so far.";
     }, 1000);
     function done(message) {
-      clearInterval(timer);
+      if (timer) clearInterval(timer);
       link.removeAttribute("aria-disabled");
       status.setAttribute("aria-live", "polite");
       status.textContent = message;
     }
-    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+    /* The server answers 202 with the pack's progress while export workers make it; ask again each
+       second until the file comes. */
+    function ask() {
+      return fetch(link.href, { credentials: "same-origin", headers: { "X-SPR-Progress": "1" } }).then(function (response) {
+        if (response.status === 202) {
+          return response.json().then(function (progress) {
+            clearInterval(timer);
+            timer = null;
+            status.setAttribute("aria-live", "off");
+            status.textContent = progress.message + " " + Math.round((Date.now() - started) / 1000) + " seconds so far.";
+            return new Promise(function (resolve) { setTimeout(resolve, 1000); }).then(ask);
+          });
+        }
+        return saved(response);
+      });
+    }
+    function saved(response) {
       var disposition = response.headers.get("Content-Disposition") || "";
       if (!response.ok || disposition.indexOf("attachment") < 0) {
         return response.text().then(function (text) {
-          if (response.headers.get("Content-Type").indexOf("text/plain") === 0) {
+          if ((response.headers.get("Content-Type") || "").indexOf("text/plain") === 0) {
             done("The board pack could not be made: " + text.trim());
           } else {
             done("");
@@ -149,7 +165,8 @@
         setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
         done("The board pack (" + what + ") is ready: your browser has saved it.");
       });
-    }).catch(function () {
+    }
+    ask().catch(function () {
       done("");
       window.location.href = link.href;
     });

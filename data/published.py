@@ -18,6 +18,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from data.diff import Comparison, compare
 from data.files import MemoryFiles
 from data.loader import DataStore, load_source
@@ -77,6 +79,7 @@ class Library:
         #: Changes when the listing changes (a publish, or a version marked as presented): cached
         #: answers that show the listing carry it in their key.
         self.listing_token = 0
+        self._database_away = False
 
     # Which version is current --------------------------------------------------------------------
 
@@ -91,7 +94,25 @@ class Library:
             return self._current
 
     def _refresh(self, now: float) -> None:
-        latest, marks = self.versions.state()
+        try:
+            latest, marks = self.versions.state()
+        except SQLAlchemyError as err:
+            if self._current is None:
+                raise
+            # The database is away (restarting, or the network): keep serving the version known, and
+            # ask again at the next poll.
+            if not self._database_away:
+                log.error(
+                    "The database is not answering (%s): still serving version %s until it is back",
+                    err.__class__.__name__,
+                    self._current,
+                )
+            self._database_away = True
+            self._checked_at = now
+            return
+        if self._database_away:
+            log.info("The database is answering again")
+            self._database_away = False
         token = hash((latest, marks))
         if latest != self._current or token != self.listing_token:
             if latest != self._current and self._current is not None:

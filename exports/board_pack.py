@@ -71,10 +71,16 @@ def _cache(store: DataStore) -> ByteCache:
 PICTURE_WIDTH = 1100
 
 
-def _picture(pack: Pack) -> Callable[[deck.Slide], bytes]:
-    """Draws a slide's chart as a PNG the shape of the room the slide leaves it (at twice the pixels)."""
+def _picture(pack: Pack, progress: Callable[[int], None] | None = None) -> Callable[[deck.Slide], bytes]:
+    """Draws a slide's chart as a PNG the shape of the room the slide leaves it (at twice the pixels);
+    ``progress`` hears how many have been drawn so far."""
+    drawn = 0
 
     def draw(slide: deck.Slide) -> bytes:
+        nonlocal drawn
+        drawn += 1
+        if progress is not None:
+            progress(drawn)
         fig = export_figure(slide.chart, pack.publications, annotated=False)
         room = slide.extra.get("body_height", deck.BODY_BOTTOM - deck.BODY_TOP)
         height = max(int(PICTURE_WIDTH * room / deck.CONTENT_W), 360)
@@ -99,7 +105,13 @@ def pack_file(store: DataStore, sections: Sequence[Section], filters: Filters, f
 
 
 def make_pack(
-    store: DataStore, sections: Sequence[Section], filters: Filters, fmt: str, when: datetime, whole: bool
+    store: DataStore,
+    sections: Sequence[Section],
+    filters: Filters,
+    fmt: str,
+    when: datetime,
+    whole: bool,
+    progress: Callable[[int], None] | None = None,
 ) -> bytes:
     pack = collect(store, sections, filters)
     sources = {
@@ -120,6 +132,8 @@ def make_pack(
             footer=footer,
             mark=pack.marking,
             when=when,
-            picture=_picture(pack),
+            picture=_picture(pack, progress),
         )
-    return html_to_pdf(pack_html(slides, title=title, footer=footer, mark=pack.marking, picture=_picture(pack)))
+    return html_to_pdf(
+        pack_html(slides, title=title, footer=footer, mark=pack.marking, picture=_picture(pack, progress))
+    )

@@ -89,6 +89,11 @@ class Renderer:
         with self._lock:
             self._ready()
 
+    def reset(self) -> None:
+        """Kill the browser now (a job that ran past its limit); the next render starts a new one."""
+        with self._lock:
+            self._discard()
+
     def browser_pid(self) -> int | None:
         """The running Chromium's process id (None before the first render or after a failure)."""
         browser = self._browser

@@ -10,12 +10,15 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, jsonify, request
+from markupsafe import escape
 
 from data.loader import DataStore
+from data.published import current_view
 from data.queries import Filters
-from exports.board_pack import pack_file
-from exports.render import IMAGE_FORMATS, IMAGE_SIZES, SLIDE, ExportError, chart_image
+from exports.pack import version_lines
+from exports.render import IMAGE_FORMATS, IMAGE_SIZES, SLIDE, ExportError
+from exports.spec import CHART, PACK, Done, Exporter, ExportSpec, Failed, Outcome, Pending
 from exports.tables import chart_csv, chart_xlsx
 from sections import BY_SLUG, SECTIONS, section_charts
 from sections.base import checked
@@ -56,8 +59,74 @@ def _checked_filters(store: DataStore) -> Filters | Response:
     return check.filters
 
 
-def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
+#: A request header of the page's script: answer at once with the export's progress (JSON) while it is
+#: being made, rather than waiting for the file.
+PROGRESS_HEADER = "X-SPR-Progress"
+#: How often the "being made" page asks again (seconds).
+REFRESH_SECONDS = 3
+
+
+def _spec(kind: str, store: DataStore, fmt: str, filters: Filters, sections: tuple[str, ...], **more) -> ExportSpec:
+    view = current_view()
+    when = datetime.now(UTC)
+    return ExportSpec(
+        kind=kind,
+        version=store.version,
+        sensitive=view.sensitive if view is not None else False,
+        fmt=fmt,
+        sections=sections,
+        period=filters.period,
+        strand=filters.strand,
+        force=filters.force,
+        day=when.date().isoformat() if kind == PACK else "",
+        cover=version_lines(store) if kind == PACK else (),
+        **more,
+    )
+
+
+def _answer(outcome: Outcome, fmt: str, filename: str, what: str) -> Response:
+    if isinstance(outcome, Done):
+        return _download(outcome.body, fmt, filename)
+    if isinstance(outcome, Failed):
+        return _plain(404 if outcome.missing else 503, outcome.message)
+    return _pending(outcome, what)
+
+
+def _pending(outcome: Pending, what: str) -> Response:
+    """202: the file is queued or being made. The page's script gets JSON; a browser without it gets a
+    page that asks again every few seconds and downloads the file when it is ready."""
+    said = (
+        f"{what} is being made: {outcome.drawn} chart{'s' if outcome.drawn != 1 else ''} drawn so far."
+        if outcome.state == "running"
+        else f"{what} is waiting its turn to be made."
+    )
+    if request.headers.get(PROGRESS_HEADER):
+        response = jsonify(state=outcome.state, drawn=outcome.drawn, seconds=round(outcome.seconds, 1), message=said)
+        response.status_code = 202
+    else:
+        page = (
+            '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="{REFRESH_SECONDS}">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(what)} is being made – SPR Board Dashboard</title></head><body>"
+            f'<main><h1>{escape(what)} is being made</h1><p role="status">{escape(said)}</p>'
+            f"<p>This page checks again every {REFRESH_SECONDS} seconds, and your browser saves the file when "
+            'it is ready. <a href="/">Back to the dashboard</a>.</p></main></body></html>'
+        )
+        response = Response(page, status=202, mimetype="text/html")
+        response.headers["Retry-After"] = str(REFRESH_SECONDS)
+    response.cache_control.no_store = True
+    return response
+
+
+def create_blueprint(get_store: Callable[[], DataStore], exporter: Exporter) -> Blueprint:
+    """The export routes. Images and packs are made by ``exporter`` (here, or by the export workers)."""
     bp = Blueprint("exports", __name__, url_prefix="/export")
+
+    def wait_for(long: float) -> float:
+        # Only a shared queue answers a script's request at once: in one process, another request may
+        # reach another worker, which would start the same export again, so there the request waits.
+        return 0.5 if exporter.shared and request.headers.get(PROGRESS_HEADER) else long
 
     @bp.get("/chart/<string:slug>/<string:filename>")
     def chart(slug: str, filename: str):
@@ -88,9 +157,11 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
                 return _download(chart_csv(item, filters, request.url, when, store.publications), fmt, name)
             if fmt == "xlsx":
                 return _download(chart_xlsx(item, filters, request.url, when, store.publications), fmt, name)
-            return _download(chart_image(item, fmt, store.publications, size), fmt, name)
         except ExportError as err:
             return _plain(503, str(err))
+        spec = _spec(CHART, store, fmt, filters, (slug,), chart=key, size=size.name)
+        outcome = exporter.result(spec, store, wait=wait_for(exporter.chart_wait))
+        return _answer(outcome, fmt, name, "The chart image")
 
     @bp.get("/pack.<string:fmt>")
     def pack(fmt: str):
@@ -105,10 +176,8 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
         if isinstance(filters, Response):
             return filters
         when = datetime.now(UTC)
-        try:
-            body = pack_file(store, sections, filters, fmt, when)
-        except ExportError as err:
-            return _plain(503, str(err))
-        return _download(body, fmt, f"spr-board-pack-{slug}-{when:%Y%m%d}")
+        spec = _spec(PACK, store, fmt, filters, tuple(s.slug for s in sections))
+        outcome = exporter.result(spec, store, wait=wait_for(exporter.pack_wait))
+        return _answer(outcome, fmt, f"spr-board-pack-{slug}-{when:%Y%m%d}", "The board pack")
 
     return bp

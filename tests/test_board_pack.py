@@ -367,14 +367,16 @@ def test_the_pdf_pack_is_tagged_for_screen_readers(pack_client):
 
 
 def test_a_pack_is_made_once_per_version_and_filters(pack_client, monkeypatch):
+    from exports import spec
+
     made = []
-    real = board_pack.make_pack
+    real = spec.make_pack
 
     def counting(*args, **kwargs):
         made.append(args[2])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(board_pack, "make_pack", counting)
+    monkeypatch.setattr(spec, "make_pack", counting)
     first = pack_client.get("/export/pack.pptx?section=public-order&force=West+Midlands+Police")
     again = pack_client.get("/export/pack.pptx?section=public-order&force=West+Midlands+Police")
     other = pack_client.get("/export/pack.pptx?section=public-order")

@@ -165,6 +165,7 @@ def test_export_failure_is_a_clear_503(export_client, monkeypatch):
         raise RuntimeError("browser crashed")
 
     monkeypatch.setattr(render.RENDERER, "render", broken)
+    export_client.application.extensions["spr-cache"].cache.clear()  # not the image an earlier test kept
     res = export_client.get(JUSTICE + ".png")
     assert res.status_code == 503
     assert "could not be drawn" in res.get_data(as_text=True)
@@ -178,6 +179,7 @@ def test_export_time_limit(export_client, monkeypatch):
         raise RenderTimeout("rendering took over 30 s")
 
     monkeypatch.setattr(render.RENDERER, "render", too_slow)
+    export_client.application.extensions["spr-cache"].cache.clear()
     res = export_client.get(JUSTICE + ".svg")
     assert res.status_code == 503
     assert "took longer than 30 seconds" in res.get_data(as_text=True)

@@ -17,13 +17,26 @@ from __future__ import annotations
 
 import dash
 
-from web import admin, auth, confirm, errors, http_cache, page_cache, plotly_bundle, security, shared_cache, view
+from web import (
+    admin,
+    auth,
+    confirm,
+    errors,
+    health,
+    http_cache,
+    page_cache,
+    plotly_bundle,
+    security,
+    shared_cache,
+    view,
+)
 from web.backend import Backend
 
 
 def install(app: dash.Dash, svc: Backend) -> None:
     svc.install(app.server)
     shared_cache.install(app.server, svc.settings)
+    health.install(app.server, svc)
     security.install(app)
     errors.install(app)
     auth.install(app.server, svc)
