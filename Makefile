@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 
-.PHONY: run test test-pg test-pg-here install install-test browser postgres migrate validate lint format clean bench bench-callbacks bench-page-load \
+.PHONY: run cluster cluster-stop cluster-packages bench-cluster lock test test-pg test-pg-here install install-test browser postgres migrate validate lint format clean bench bench-callbacks bench-page-load \
 	bench-data-scale bench-startup bench-faults bench-exports bench-lighthouse
 
 # Debian packages are installed with apt-get: as root, or through sudo.
@@ -57,6 +57,13 @@ postgres:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql postgresql-common; \
 	fi
 
+# Debian's nginx and Redis, for the cluster (make cluster).
+cluster-packages:
+	@if ! command -v nginx >/dev/null || ! command -v redis-server >/dev/null; then \
+	  echo "Installing Debian's nginx-light and redis-server"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq nginx-light redis-server; \
+	fi
+
 validate: install
 	$(PY) -m data validate
 
@@ -67,6 +74,14 @@ migrate: install
 # Chromium comes first: chart images and board packs need it.
 run: install browser migrate
 	$(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:server
+
+# The deployment for many users, on this machine: PostgreSQL, Redis, 3 app servers, 2 export workers and
+# nginx in front, each on a free loopback port (see the README). Ctrl+C or make cluster-stop stops it.
+cluster: install browser postgres cluster-packages
+	$(PY) -m deploy.cluster
+
+cluster-stop:
+	$(PY) -m deploy.cluster stop
 
 lint: install-test
 	$(VENV)/bin/ruff check .

@@ -6,7 +6,7 @@ default ``state/cluster``) and its log in ``<cluster>/logs``:
 - PostgreSQL (Debian's), the shared store of published versions, accounts and sessions;
 - Redis (Debian's ``redis-server``), the shared cache and the export queue, bounded in bytes;
 - 3 app servers (gunicorn), each with its own state folder and pidfile;
-- 2 export workers (``python -m exports.worker``), each holding one Chromium;
+- 2 export workers (``python -m jobs.worker``), each holding one Chromium;
 - nginx (Debian's) in front: it buffers slow clients, fails over between app servers and serves the
   static files itself.
 
@@ -54,6 +54,7 @@ def free_port() -> int:
 
 def _port_free(port: int) -> bool:
     with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx binds: a closed one is free
         try:
             s.bind(("127.0.0.1", port))
         except OSError:
@@ -109,6 +110,8 @@ class Cluster:
         self.port = port
         self.procs: dict[str, subprocess.Popen] = {}
         self.ports: dict[str, int] = {}
+        #: How each piece was started (so an operator, or a test of faults, can start one again).
+        self.commands: dict[str, dict] = {}
 
     # The pieces ----------------------------------------------------------------------------------
 
@@ -254,7 +257,7 @@ class Cluster:
     def start_worker(self, index: int, database: str, redis: str) -> None:
         name = f"export-{index}"
         env = self.app_env(database, redis, name)
-        self._spawn(name, [sys.executable, "-m", "exports.worker", "--name", name], env=env)
+        self._spawn(name, [sys.executable, "-m", "jobs.worker", "--name", name], env=env)
 
     def start_nginx(self) -> None:
         prefix = self.layout.home / "nginx"
@@ -279,8 +282,8 @@ class Cluster:
     def up(self) -> None:
         self.layout.run.mkdir(parents=True, exist_ok=True)
         self.layout.logs.mkdir(parents=True, exist_ok=True)
-        database = self.start_postgres()
-        redis = self.start_redis()
+        database = self.database = self.start_postgres()
+        redis = self.redis = self.start_redis()
         # The first server publishes the data folder as version 1 (if nothing is published yet); the
         # others start once it has, so they never race to publish it.
         self.start_app(1, database, redis)
@@ -299,6 +302,7 @@ class Cluster:
                     "url": f"http://127.0.0.1:{self.port}/",
                     "ports": self.ports,
                     "pids": {n: p.pid for n, p in self.procs.items()},
+                    "commands": self.commands,
                     "database": database,
                     "redis": redis,
                     "supervisor": os.getpid(),
@@ -307,6 +311,19 @@ class Cluster:
             )
         )
         os.chmod(self.layout.manifest, 0o600)  # it holds the database password
+
+    def watch(self) -> None:
+        """Say when a piece stops; start a stopped export worker again (a job it held is reported failed
+        to its reader, who can ask again)."""
+        for name, proc in list(self.procs.items()):
+            if proc.poll() is None or getattr(proc, "reported", False):
+                continue
+            proc.reported = True
+            log.warning(
+                "%s (pid %s) has stopped with status %s; see %s", name, proc.pid, proc.returncode, self.layout.log(name)
+            )
+            if name.startswith("export-"):
+                self.start_worker(int(name.rpartition("-")[2]), self.database, self.redis)
 
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
         out = self.layout.log(name).open("a")
@@ -320,6 +337,7 @@ class Cluster:
             start_new_session=True,  # Ctrl+C reaches this script only; it stops each piece in order
         )
         self.procs[name] = proc
+        self.commands[name] = {"argv": cmd, "env": {k: v for k, v in (env or {}).items() if k.startswith("SPR_")}}
         self.layout.pidfile(name).write_text(f"{proc.pid}\n")
         log.info("started %s (pid %s)", name, proc.pid)
 
@@ -354,6 +372,8 @@ def _redis_ping(port: int) -> bool:
         return False
 
 
+#: The pidfile of ``make cluster`` itself (it watches the pieces, and stops them on Ctrl+C).
+SUPERVISOR = "supervisor.pid"
 #: The order pieces are stopped in: the front first, the stores last.
 STOP_ORDER = ("nginx", "app-", "export-", "redis", "postgres")
 
@@ -362,7 +382,7 @@ def stop(layout: Layout, timeout: float = 30) -> list[str]:
     """Stop every process the cluster's pidfiles name (front first, stores last); returns their names."""
     if not layout.run.exists():
         return []
-    named = {p.name[: -len(".pid")]: p for p in layout.run.glob("*.pid") if not p.name.endswith(".gunicorn.pid")}
+    named = {p.name[: -len(".pid")]: p for p in layout.run.glob("*.pid") if p.name != SUPERVISOR}
     order = sorted(named, key=lambda n: next(i for i, prefix in enumerate(STOP_ORDER) if n.startswith(prefix)))
     stopped = []
     for name in order:
@@ -404,8 +424,17 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s cluster: %(message)s")
     layout = Layout(Path(args.dir).resolve())
     if args.action == "stop":
+        supervisor = layout.run / SUPERVISOR
+        with contextlib.suppress(ValueError, FileNotFoundError, ProcessLookupError):
+            pid = int(supervisor.read_text().strip())
+            os.kill(pid, signal.SIGTERM)  # it stops every piece, in order, then itself
+            deadline = time.monotonic() + 90
+            while time.monotonic() < deadline:
+                os.kill(pid, 0)
+                time.sleep(0.2)
+        supervisor.unlink(missing_ok=True)
         names = stop(layout)
-        log.info("stopped %s", ", ".join(names) if names else "nothing (no cluster was running)")
+        log.info("stopped %s", ", ".join(names) if names else "every piece")
         return 0
     if stop(layout):
         log.info("stopped what an earlier cluster left running")
@@ -415,10 +444,13 @@ def main(argv: list[str] | None = None) -> int:
     def finish(*_args) -> None:
         log.info("stopping the cluster")
         stop(layout)
+        (layout.run / SUPERVISOR).unlink(missing_ok=True)
         sys.exit(0)
 
     signal.signal(signal.SIGINT, finish)
     signal.signal(signal.SIGTERM, finish)
+    layout.run.mkdir(parents=True, exist_ok=True)
+    (layout.run / SUPERVISOR).write_text(f"{os.getpid()}\n")
     try:
         cluster.up()
     except BaseException:

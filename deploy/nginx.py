@@ -2,8 +2,9 @@
 
 - Slow clients wait on nginx, not on a worker: requests are read whole (headers within 10 s, bodies
   buffered) before an app server sees them, and answers are buffered before they are sent.
-- Failover: a server that refuses, drops or times out is skipped for 10 s and the request tried on the
-  next. Dash callbacks (POSTs that only read) are retried too; other POSTs (sign-in, publishing) never
+- Failover: a request that a server refuses, drops or times out is tried on the next server (a server
+  that fails three times in 10 s is skipped for 10 s). The app's own 503 (an export that could not be
+  made) is an answer, passed on as it is. Dash callbacks (POSTs that only read) are retried too; other POSTs (sign-in, publishing) never
   are, once sent.
 - The security headers are on every answer, nginx's own error pages included: the app's
   Content-Security-Policy where it sent one, a strict one otherwise; HSTS as a TLS front end sets it.
@@ -30,7 +31,7 @@ FALLBACK_CSP = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 's
 
 
 def nginx_conf(port: int, servers: list[int], prefix: Path, logs: Path, assets: Path, user: str | None = None) -> str:
-    upstream = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in servers)
+    upstream = "\n".join(f"        server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;" for p in servers)
     hide = "\n".join(f"        proxy_hide_header {name};" for name in [*SECURITY_HEADERS, "Content-Security-Policy"])
     add = "\n".join(f'    add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS.items())
     temp = "\n".join(
@@ -102,7 +103,7 @@ http {{
         proxy_max_temp_file_size 64m;
         proxy_connect_timeout 2s;
         proxy_read_timeout 120s;
-        proxy_next_upstream error timeout http_502 http_503 http_504;
+        proxy_next_upstream error timeout http_502 http_504;
         proxy_next_upstream_tries 3;
 {hide}
 
@@ -116,7 +117,7 @@ http {{
         # The page callback only reads: a request a dying server never answered is tried on another.
         location = /_dash-update-component {{
             proxy_pass http://spr_app;
-            proxy_next_upstream error timeout http_502 http_503 http_504 non_idempotent;
+            proxy_next_upstream error timeout http_502 http_504 non_idempotent;
         }}
 
         location / {{

@@ -11,6 +11,7 @@ that crashed is replaced before the next job (``exports.renderer``). If the work
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 from dataclasses import dataclass
 
@@ -74,8 +75,15 @@ def run(spec_data: dict, key: str) -> dict:
     return {"body": body}
 
 
-def main(argv: list[str] | None = None) -> int:
+def _use(context: _Context) -> None:
+    """Give the jobs their context. Run as ``python -m jobs.worker`` this file is ``__main__``, but RQ
+    calls ``jobs.worker.run``: the module by its own name must hold it."""
     global _context
+    _context = context
+    importlib.import_module("jobs.worker")._context = context
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="An export worker of the SPR Board Dashboard.")
     parser.add_argument("--name", default=None, help="The worker's name in the queue (default: RQ's).")
     args = parser.parse_args(argv)
@@ -89,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     svc = Backend.open(settings, migrate_first=False)
     holder = Flask("spr-export-worker")  # Flask-Caching's home; the worker serves nothing
-    _context = _Context(svc, install_cache(holder, settings))
+    _use(_Context(svc, install_cache(holder, settings)))
     if check_renderer():
         RENDERER.warm()  # the first job does not wait for Chromium to start
     redis = Redis.from_url(settings.redis_url)
