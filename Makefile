@@ -95,7 +95,7 @@ format: install-test
 # live server and browser are its own.
 TEST_WORKERS ?= 2
 
-test: install-test lint
+test: install-test lint postgres cluster-packages
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile
 	$(MAKE) --no-print-directory test-pg
 

@@ -44,6 +44,8 @@ EXPORT_WORKERS = 2
 WORKERS_PER_SERVER = 2
 #: Redis holds at most this much (cached pages and exports, least recently used out first; the queue).
 REDIS_MAXMEMORY = "256mb"
+#: The least time between two starts of one export worker.
+RESTART_GAP_SECONDS = 5.0
 
 
 def free_port() -> int:
@@ -112,12 +114,13 @@ class Cluster:
         self.ports: dict[str, int] = {}
         #: How each piece was started (so an operator, or a test of faults, can start one again).
         self.commands: dict[str, dict] = {}
+        self._restarted: dict[str, float] = {}
 
     # The pieces ----------------------------------------------------------------------------------
 
     def start_postgres(self) -> str:
-        data = self.layout.home / "postgres"
-        secret = self.layout.run / "postgres.password"
+        data = self._postgres_folder()
+        secret = data.parent / f"{data.name}.password"
         if not (data / "PG_VERSION").exists():
             data.mkdir(parents=True, exist_ok=True)
             secret.write_text(secrets.token_urlsafe(24))
@@ -194,6 +197,22 @@ class Cluster:
                 [_pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "spr", "spr"], env=env, check=True
             )
         return f"postgresql+psycopg://spr:{password}@127.0.0.1:{port}/spr"
+
+    def _postgres_folder(self) -> Path:
+        """The database's folder: in the cluster folder, unless (as root) the ``postgres`` user cannot reach
+        it there (a private temporary folder); then in a folder of its own under /tmp, named in
+        ``run/postgres.folder`` so the same one is used next time."""
+        named = self.layout.run / "postgres.folder"
+        if named.exists():
+            return Path(named.read_text().strip())
+        folder = self.layout.home / "postgres"
+        if os.geteuid() == 0 and subprocess.run([*_as_postgres(), "test", "-x", str(self.layout.home)]).returncode:
+            import tempfile
+
+            folder = Path(tempfile.mkdtemp(prefix="spr-cluster-pg-")) / "postgres"
+            os.chmod(folder.parent, 0o755)
+        named.write_text(f"{folder}\n")
+        return folder
 
     def start_redis(self) -> str:
         port = self.ports["redis"] = free_port()
@@ -323,6 +342,12 @@ class Cluster:
                 "%s (pid %s) has stopped with status %s; see %s", name, proc.pid, proc.returncode, self.layout.log(name)
             )
             if name.startswith("export-"):
+                # At most once in 5 s: a worker that cannot reach Redis would otherwise restart in a loop.
+                last = self._restarted.get(name, 0.0)
+                if time.monotonic() - last < RESTART_GAP_SECONDS:
+                    proc.reported = False  # looked at again next time round
+                    continue
+                self._restarted[name] = time.monotonic()
                 self.start_worker(int(name.rpartition("-")[2]), self.database, self.redis)
 
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> None:
@@ -461,13 +486,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     while True:
         time.sleep(1)
-        for name, proc in cluster.procs.items():
-            if proc.poll() is not None and not getattr(proc, "reported", False):
-                proc.reported = True
-                log.warning(
-                    "%s (pid %s) has stopped with status %s; see %s", name, proc.pid, proc.returncode, layout.log(name)
-                )
-
+        cluster.watch()
 
 if __name__ == "__main__":
     raise SystemExit(main())

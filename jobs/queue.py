@@ -154,10 +154,11 @@ class RedisExporter:
             status = job.get_status()
         except NoSuchJobError:
             job, status = None, None
+        finished_with_file = status == JobStatus.FINISHED and "body" in (job.return_value() or {})
         if (
             job is None
             or status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
-            or (status == JobStatus.FINISHED and not isinstance(job.return_value(), dict))
+            or (status == JobStatus.FINISHED and not finished_with_file)  # an earlier try failed: try again
         ):
             if job is not None:
                 job.delete()
