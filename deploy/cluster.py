@@ -488,5 +488,6 @@ def main(argv: list[str] | None = None) -> int:
         time.sleep(1)
         cluster.watch()
 
+
 if __name__ == "__main__":
     raise SystemExit(main())
