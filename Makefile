@@ -132,6 +132,10 @@ bench-startup: install
 bench-faults: install
 	$(PY) bench/faults.py
 
+# The cluster under load and faults, beside its floors → bench/results/cluster.md (about 8 minutes).
+bench-cluster: install browser postgres cluster-packages
+	$(PY) bench/cluster.py
+
 # Lighthouse scores for every page (npm's lighthouse via npx, with Debian's Chromium).
 bench-lighthouse: install-test
 	$(PY) bench/lighthouse.py

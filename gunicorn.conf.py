@@ -14,9 +14,10 @@ from settings import get_settings
 _settings = get_settings()
 
 bind = f"{_settings.host}:{_settings.port}"
-# Each server its own pidfile, in its own state folder (several servers on one machine never share one).
+# Each server its own pidfile, named by its port, in its state folder: several servers on one machine
+# never share one, even when they share the folder.
 _settings.state_dir.mkdir(parents=True, exist_ok=True)
-pidfile = str(_settings.state_dir / "gunicorn.pid")
+pidfile = str(_settings.state_dir / f"gunicorn-{_settings.port}.pid")
 workers = _settings.workers or multiprocessing.cpu_count() * 2 + 1
 # Load the data once in the master; workers share it (copy on write) and all answer alike.
 preload_app = True

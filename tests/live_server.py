@@ -26,6 +26,7 @@ def start_gunicorn(port: int, env: dict[str, str] | None = None, workers: int = 
     env = dict(env or {})
     # Each server its own database, unless the test shares one between servers.
     env.setdefault("SPR_STATE_DIR", tempfile.mkdtemp(prefix="spr-server-state-"))
+    env["SPR_PORT"] = str(port)  # gunicorn.conf.py names the pidfile by it (servers may share a state folder)
     cmd = [
         sys.executable,
         "-m",

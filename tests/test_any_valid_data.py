@@ -85,7 +85,7 @@ def draw_everything(store: DataStore, sections, monkeypatch) -> list[str]:
     from pages import present
     from sections import section_charts
 
-    monkeypatch.setattr(board_pack, "_picture", lambda pack: lambda slide: tiny_png())
+    monkeypatch.setattr(board_pack, "_picture", lambda pack, progress=None: lambda slide: tiny_png())
     # The PDF pack is laid out in full; printing that page is Chromium's part (tested in test_board_pack).
     monkeypatch.setattr(board_pack, "html_to_pdf", lambda html: html.encode())
     problems = []

@@ -99,7 +99,7 @@ def cleared(dash_app, sensitive_version):
 def small_images(monkeypatch):
     from exports import board_pack
 
-    monkeypatch.setattr(board_pack, "_picture", lambda pack: lambda slide: tiny_png())
+    monkeypatch.setattr(board_pack, "_picture", lambda pack, progress=None: lambda slide: tiny_png())
 
 
 def words(res) -> str:

@@ -357,7 +357,7 @@ def test_a_version_marked_as_presented_is_named_on_the_about_page_and_the_pack(d
         f"Version {current} was the one presented to the board on 3 February 2021 (Strategic Policing and Crime Board)"
         in about
     )
-    monkeypatch.setattr(board_pack, "_picture", lambda pack: lambda slide: tiny_png())
+    monkeypatch.setattr(board_pack, "_picture", lambda pack, progress=None: lambda slide: tiny_png())
     from pptx import Presentation
 
     deck = Presentation(io.BytesIO(new_client(dash_app).get("/export/pack.pptx?section=venetic").data))
