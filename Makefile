@@ -20,15 +20,25 @@ $(PY):
 	$(PIP) install --quiet --upgrade pip
 
 # Installs the app into the local virtual environment (re-runs when pyproject.toml changes).
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PIP) install --quiet -e .
+# Installed at the versions in requirements.lock (what CI tested); make lock refreshes it.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(PY)
+	$(PIP) install --quiet -c requirements.lock -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(PIP) install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml requirements.lock $(VENV)/.installed
+	$(PIP) install --quiet -c requirements.lock -e ".[test]"
 	touch $@
 
 install: $(VENV)/.installed
+
+# Resolves pyproject.toml's dependencies afresh, in a throwaway environment, into requirements.lock.
+lock:
+	rm -rf .lock-venv && python3 -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e ".[test]"
+	(echo "# Every Python package CI and make run install, at the versions tested (make lock refreshes it)."; \
+	  .lock-venv/bin/pip freeze --exclude-editable) > requirements.lock
+	rm -rf .lock-venv
 
 # axe-core for the accessibility audit (pinned in package-lock.json).
 node_modules/.installed: package.json package-lock.json
