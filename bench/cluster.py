@@ -37,7 +37,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, children, rss_mb, table, verdict, write
+from bench.common import ROOT, children, rss_mb, table, verdict, wait_for, write
 from deploy.cluster import _pg_bin, free_port
 from deploy.harness import RunningCluster, cluster_running
 from deploy.nginx import nginx_conf
@@ -205,7 +205,7 @@ def _floor(home: Path) -> dict[str, float]:
         start_new_session=True,
     )
     try:
-        _until(lambda: _answers(front, "POST", "/floor"), 30)
+        wait_for(lambda: _answers(front, "POST", "/floor"), 30)
         load = Load(front, lambda rng: ("floor", "POST", "/floor", b"{}", JSON), 200, 15).run()
         return {**load.stats("floor"), "rps": load.rps, "failed": load.failures}
     finally:
@@ -223,15 +223,6 @@ def _answers(port: int, method: str = "GET", path: str = "/healthz") -> bool:
         return ok
     except OSError:
         return False
-
-
-def _until(check, timeout: float, step: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(step)
-    return False
 
 
 def _memory(cluster: RunningCluster) -> dict[str, float]:
@@ -365,7 +356,7 @@ def run() -> list[str]:
         cluster.kill("app-2")
         runner.join()
         cluster.start("app-2")
-        _until(lambda: _answers(cluster.port("app-2")), 120)
+        wait_for(lambda: _answers(cluster.port("app-2")), 120)
 
         # Redis stopped under load, then started again.
         redis_load = Load(nginx, _mix(), 50, 20, seed=4)
@@ -392,7 +383,7 @@ def run() -> list[str]:
         time.sleep(5)
         cluster.start("postgres")
         runner.join()
-        pg_back = _until(
+        pg_back = wait_for(
             lambda: (
                 subprocess.run(
                     [_pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(cluster.port("postgres"))]
