@@ -24,7 +24,8 @@ def page(browser):
     pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
     pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
     pg.failed_requests = []
-    pg.on("requestfailed", lambda r: pg.failed_requests.append(r.url))
+    # With why it failed (a server error, or cut off by a navigation: net::ERR_ABORTED).
+    pg.on("requestfailed", lambda r: pg.failed_requests.append(f"{r.method} {r.url}: {r.failure}"))
     yield pg
     context.close()
 
