@@ -19,6 +19,10 @@ bind = f"{_settings.host}:{_settings.port}"
 _settings.state_dir.mkdir(parents=True, exist_ok=True)
 pidfile = str(_settings.state_dir / f"gunicorn-{_settings.port}.pid")
 workers = _settings.workers or multiprocessing.cpu_count() * 2 + 1
+# gunicorn's threaded worker, whose own error pages carry the security headers (web/gunicorn_worker.py).
+# A request waiting on an export job holds one thread, not the whole worker.
+worker_class = "web.gunicorn_worker.HeaderedThreadWorker"
+threads = _settings.threads
 # Load the data once in the master; workers share it (copy on write) and all answer alike.
 preload_app = True
 # The board pack can take about 10 s to draw; nothing should take 90.

@@ -35,6 +35,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SPR_LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
     Setting("SPR_WORKERS", "auto", "Number of gunicorn workers; auto is twice the CPUs plus one."),
     Setting(
+        "SPR_THREADS",
+        "4",
+        "Threads per gunicorn worker (1 to 64): a worker answers pages while another request waits on an export.",
+    ),
+    Setting(
         "SPR_STATE_DIR",
         "state",
         "Folder for what the server keeps: the SQLite database (when SPR_DATABASE_URL is blank). Made if missing.",
@@ -103,6 +108,7 @@ class Settings:
     log_level: str
     #: 0 means "work it out from the CPU count".
     workers: int = 0
+    threads: int = 4
     state_dir: Path = ROOT / "state"
     database_url: str = ""
     public: bool = True
@@ -149,6 +155,9 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         workers = int(workers_text)
     else:
         raise SettingsError(f"SPR_WORKERS must be 'auto' or a whole number above 0, not {values['SPR_WORKERS']!r}")
+    threads = values["SPR_THREADS"]
+    if not threads.isdigit() or not 1 <= int(threads) <= 64:
+        raise SettingsError(f"SPR_THREADS must be a whole number from 1 to 64, not {threads!r}")
     data_dir = _path(values["SPR_DATA_DIR"])
     public = values["SPR_PUBLIC"].lower()
     if public not in ("true", "false"):
@@ -181,6 +190,7 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         log_level=level,
         workers=workers,
+        threads=int(threads),
         state_dir=_path(values["SPR_STATE_DIR"]),
         database_url=url,
         public=public == "true",

@@ -37,7 +37,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, children, rss_mb, table, verdict, wait_for, write
+from bench.common import ROOT, children, rss_mb, start_gunicorn, stop, table, verdict, wait_for, write
 from deploy.cluster import _pg_bin, free_port
 from deploy.harness import RunningCluster, cluster_running
 from deploy.nginx import nginx_conf
@@ -170,29 +170,9 @@ def _mix(images: list[str] | None = None):
 def _floor(home: Path) -> dict[str, float]:
     """nginx in front of 3 gunicorn servers of a bare Flask route; 200 clients for 15 s."""
     ports = [free_port() for _ in range(3)]
-    procs = []
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for port in ports:
-        procs.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "2",
-                    "--no-control-socket",
-                    "bench.floor_app:server",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        )
+    # The app servers' own gunicorn settings (gunicorn.conf.py, 2 workers), so only the app differs.
+    env = {"SPR_WORKERS": "2", "SPR_STATE_DIR": str(home / "floor-state")}
+    procs = [start_gunicorn(["-c", "gunicorn.conf.py", "bench.floor_app:server"], port, env) for port in ports]
     prefix = home / "floor-nginx"
     prefix.mkdir(parents=True, exist_ok=True)
     front = free_port()
@@ -209,9 +189,10 @@ def _floor(home: Path) -> dict[str, float]:
         load = Load(front, lambda rng: ("floor", "POST", "/floor", b"{}", JSON), 200, 15).run()
         return {**load.stats("floor"), "rps": load.rps, "failed": load.failures}
     finally:
-        for p in [nginx, *procs]:
-            os.killpg(p.pid, signal.SIGTERM)
-            p.wait(timeout=30)
+        os.killpg(nginx.pid, signal.SIGTERM)
+        nginx.wait(timeout=30)
+        for p in procs:
+            stop(p)
 
 
 def _answers(port: int, method: str = "GET", path: str = "/healthz") -> bool:

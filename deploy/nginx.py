@@ -16,18 +16,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from web import security
+
 #: Largest body nginx accepts: an analyst's upload (publishing.uploads.MAX_UPLOAD_BYTES) and a margin.
 MAX_BODY = "21m"
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-}
-#: For answers the app did not give a policy (nginx's own error pages, static files).
-FALLBACK_CSP = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+#: The app's headers, and HSTS, which belongs to the TLS front end.
+SECURITY_HEADERS = {**security.SECURITY_HEADERS, "Strict-Transport-Security": "max-age=31536000; includeSubDomains"}
+FALLBACK_CSP = security.FALLBACK_CSP
 
 
 def nginx_conf(port: int, servers: list[int], prefix: Path, logs: Path, assets: Path, user: str | None = None) -> str:

@@ -31,6 +31,9 @@ def start_gunicorn(port: int, env: dict[str, str] | None = None, workers: int = 
         sys.executable,
         "-m",
         "gunicorn",
+        # The project's settings (the threaded worker, preloading), as `make run` uses them.
+        "-c",
+        "gunicorn.conf.py",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
@@ -80,10 +83,10 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def running_app(env: dict[str, str] | None = None) -> Iterator[str]:
+def running_app(env: dict[str, str] | None = None, workers: int = 2) -> Iterator[str]:
     """Yield the base URL of the app served by gunicorn; stop it afterwards."""
     port = free_port()
-    proc = start_gunicorn(port, env)
+    proc = start_gunicorn(port, env, workers)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(proc, f"{base}/api/v1/datasets")

@@ -130,3 +130,56 @@ def test_preloaded_server_refuses_invalid_data(data_copy, tmp_path):
     assert proc.returncode != 0
     assert "rocu_funding.csv: error: file is empty" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def _raw(base_url: str, request: bytes) -> str:
+    """What the server answers to ``request`` sent as it is on one connection."""
+    import socket
+    from urllib.parse import urlsplit
+
+    url = urlsplit(base_url)
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer.decode("latin-1")
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"GET /\x01 HTTP/1.1\r\nHost: x\r\n\r\n", "400 Bad Request"),
+        (b"GET /" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", "414 URI Too Long"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-A: b\r\n" * 200 + b"\r\n", "431 Request Header Fields Too Large"),
+    ],
+)
+def test_gunicorns_own_error_pages_carry_the_security_headers(base_url, request_bytes, status):
+    """A request gunicorn refuses before the app sees it still gets the headers (no nginx under make run)."""
+    head = _raw(base_url, request_bytes).partition("\r\n\r\n")[0].split("\r\n")
+    assert head[0] == f"HTTP/1.1 {status}"
+    headers = dict(line.split(": ", 1) for line in head[1:])
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert headers["Cache-Control"] == "no-store"
+    assert headers["Content-Type"] == "text/html", "gunicorn's own head is kept"
+
+
+def test_a_page_answers_while_another_request_of_the_same_worker_waits(tmp_path):
+    """Threads: one worker, one request held open (a slow body); a page still answers at once."""
+    import socket
+    import time
+
+    from tests.live_server import running_app
+
+    with running_app({"SPR_THREADS": "4", "SPR_STATE_DIR": str(tmp_path)}, workers=1) as url:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname, parts.port), timeout=10) as held:
+            # Headers complete, body promised but never sent: the worker's thread waits on it.
+            held.sendall(b"POST /_dash-update-component HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+            time.sleep(0.5)
+            status, _, _ = get(url + "/about")
+            assert status == 200

@@ -17,6 +17,17 @@ MAX_REQUEST_BYTES = 256 * 1024
 LARGE_BODIES: dict[str, int] = {}
 
 
+#: Sent with every answer, the app's and gunicorn's own error pages alike (nginx adds HSTS in front).
+SECURITY_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+#: For answers that carry no page of the app's (gunicorn's and nginx's own error pages, static files).
+FALLBACK_CSP = "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
+
+
 def allow_large_body(path: str, limit: int) -> None:
     LARGE_BODIES[path] = limit
 
@@ -48,8 +59,6 @@ def install(app: dash.Dash) -> None:
     def add_headers(response: Response) -> Response:
         # Worked out per response: Dash registers some inline scripts on its first request.
         response.headers.setdefault("Content-Security-Policy", content_security_policy(app))
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
         return response
