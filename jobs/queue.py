@@ -56,8 +56,9 @@ def _keep(cache: SharedCache, key: str, body: bytes) -> None:
 
 
 @dataclass
-class _Job:
-    future: concurrent.futures.Future
+class _Progress:
+    """How far one running export has got."""
+
     started: float = field(default_factory=time.monotonic)
     drawn: int = 0
 
@@ -74,7 +75,7 @@ class InProcessExporter:
     def __init__(self, cache: SharedCache, threads: int = 1):
         self.cache = cache
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="export")
-        self._jobs: dict[str, _Job] = {}
+        self._jobs: dict[str, tuple[concurrent.futures.Future, _Progress]] = {}
         self._lock = threading.Lock()
 
     def result(self, spec: ExportSpec, store: DataStore, wait: float) -> Outcome:
@@ -84,21 +85,22 @@ class InProcessExporter:
         found = self.cache.get(key)
         if found is not None:
             return Done(found)
-        with self._lock:
-            job = self._jobs.get(key)
-            if job is None:
-                job = _Job(concurrent.futures.Future())
+        with self._lock:  # held until the job is recorded: its end (``_run``) waits for this lock
+            running = self._jobs.get(key)
+            if running is None:
+                state = _Progress()
                 context = contextvars.copy_context()  # the request's view and data, for the job's thread
-                job.future = self._pool.submit(context.run, self._run, spec, store, key, job)
-                self._jobs[key] = job
+                future = self._pool.submit(context.run, self._run, spec, store, key, state)
+                running = self._jobs[key] = (future, state)
+        future, state = running
         try:
-            return job.future.result(timeout=wait)
+            return future.result(timeout=wait)
         except concurrent.futures.TimeoutError:
-            return Pending("running" if job.drawn else "queued", job.drawn, time.monotonic() - job.started)
+            return Pending("running" if state.drawn else "queued", state.drawn, time.monotonic() - state.started)
 
-    def _run(self, spec: ExportSpec, store: DataStore, key: str, job: _Job) -> Outcome:
+    def _run(self, spec: ExportSpec, store: DataStore, key: str, state: _Progress) -> Outcome:
         def progress(drawn: int) -> None:
-            job.drawn = drawn
+            state.drawn = drawn
 
         try:
             outcome = _outcome(lambda: make(spec, store, progress))

@@ -7,8 +7,6 @@ Logic is tested on figures and frames written here; the served packs are opened 
 from __future__ import annotations
 
 import io
-import threading
-import time
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,7 +17,6 @@ from pypdf import PdfReader
 
 from data.queries import Filters
 from exports import board_pack, deck, fit
-from exports.board_pack import ByteCache
 from exports.native import fact_rows, native_chart
 from figures.chart import Chart
 from sections import BY_SLUG, SECTIONS, section_charts
@@ -201,35 +198,6 @@ def test_caveats_past_two_lines_go_to_their_own_slide_and_always_to_the_notes():
 def test_text_is_measured_with_real_font_widths():
     assert fit.text_width("iiii", 14) < fit.text_width("WWWW", 14)
     assert fit.wrap("one two three", 14, fit.text_width("one two", 14) + 1) == ["one two", "three"]
-
-
-# --- The cache -----------------------------------------------------------------------------------
-
-
-def test_the_cache_is_bounded_in_bytes():
-    cache = ByteCache(max_bytes=10)
-    cache.get_or_make(("a",), lambda: b"12345")
-    cache.get_or_make(("b",), lambda: b"12345")
-    cache.get_or_make(("c",), lambda: b"123")
-    assert cache.get(("a",)) is None and cache.get(("b",)) == b"12345" and cache.get(("c",)) == b"123"
-    assert cache.get_or_make(("big",), lambda: b"x" * 11) == b"x" * 11 and cache.get(("big",)) is None
-
-
-def test_the_same_pack_is_made_once_when_asked_for_twice_at_once():
-    cache = ByteCache(max_bytes=100)
-    made = []
-
-    def make() -> bytes:
-        made.append(1)
-        time.sleep(0.2)
-        return b"pack"
-
-    threads = [threading.Thread(target=cache.get_or_make, args=(("k",), make)) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert len(made) == 1
 
 
 # --- The packs, as served ----------------------------------------------------------------------------

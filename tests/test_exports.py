@@ -327,11 +327,3 @@ def test_without_a_browser_images_say_so_at_once_and_the_pack_still_comes(export
         if shape.name == "Chart not drawn"
     ]
     assert texts and all(render.NO_BROWSER in t for t in texts)
-    # Such a pack is not kept: once a browser is there, the next pack has its pictures.
-    monkeypatch.setattr(board_pack, "browser_path", lambda: None)
-    first = board_pack.pack_file(store, [BY_SLUG["public-order"]], Filters(), "pptx", datetime.now(UTC))
-    monkeypatch.undo()
-    again = board_pack.pack_file(store, [BY_SLUG["public-order"]], Filters(), "pptx", datetime.now(UTC))
-    names = [shape.name for slide in Presentation(io.BytesIO(again)).slides for shape in slide.shapes]
-    assert "Chart not drawn" not in names and "Chart picture" in names
-    assert first != again
