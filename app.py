@@ -24,6 +24,7 @@ from jobs.queue import exporter_for
 from publishing.routes import register as register_publishing
 from settings import Settings, configure_logging, get_settings
 from web.backend import Backend
+from web.health import PATH as HEALTH_PATH
 from web.shared_cache import EXTENSION as CACHE
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,9 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash
     app.server.register_blueprint(create_exports(get_store, exporter_for(settings, app.server.extensions[CACHE])))
     register_publishing(app.server, svc, lambda store: drawing_problems_everywhere(app, store))
     check_renderer()  # logs plainly when chart images and packs cannot be made here
+    # Dash finishes setting itself up (its script list, the pages' router) on its first request, with no
+    # lock: make that request here, before a worker's threads can make it together.
+    app.server.test_client().get(HEALTH_PATH)
     if warm:
         problems = drawing_problems_everywhere(app, full)
         if problems:

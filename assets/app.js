@@ -172,3 +172,93 @@
     });
   });
 })();
+
+/* Figures after a page's first: each is drawn when its card comes near the screen, or when the browser is
+   next idle, whichever is first (components/chart_card.py). One idle drawing at a time, so each is a task
+   of its own and the page stays quick to answer while they come. */
+(function () {
+  "use strict";
+
+  var waiting = []; // resolvers of figures waiting for an idle moment, in page order
+  var idleAsked = false;
+  var idle = window.requestIdleCallback
+    ? function (fn) { window.requestIdleCallback(fn, { timeout: 1500 }); }
+    : function (fn) { window.setTimeout(fn, 50); };
+
+  // Nothing is drawn before the page's first figure (drawn with the page) is on screen: the later
+  // figures would otherwise wait with it for plotly.js and be drawn in its task. Looked for on each
+  // frame, for at most 5 s.
+  function afterFirstFigure(fn) {
+    var since = Date.now();
+    (function look() {
+      var plot = document.querySelector(".chart-graph .js-plotly-plot");
+      if ((plot && plot.data && plot.data.length) || Date.now() - since > 5000) {
+        fn();
+      } else {
+        window.requestAnimationFrame(look);
+      }
+    })();
+  }
+
+  function drawNextWhenIdle() {
+    if (idleAsked || !waiting.length) return;
+    idleAsked = true;
+    idle(function () {
+      idleAsked = false;
+      var next = waiting.shift();
+      if (next) next();
+      drawNextWhenIdle();
+    });
+  }
+
+  function whenNear(element, draw) {
+    var done = false;
+    function once() {
+      if (done) return;
+      done = true;
+      if (observer) observer.disconnect();
+      var at = waiting.indexOf(once);
+      if (at >= 0) waiting.splice(at, 1);
+      draw();
+    }
+    var observer = null;
+    if (element && window.IntersectionObserver) {
+      observer = new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; })) once();
+      }, { rootMargin: "300px 0px" });
+      observer.observe(element);
+    }
+    waiting.push(once);
+    drawNextWhenIdle();
+  }
+
+  function whenNearAfterFirst(element, draw) {
+    afterFirstFigure(function () { whenNear(element, draw); });
+  }
+
+  // Printing draws whatever is still waiting at once.
+  window.addEventListener("beforeprint", function () {
+    waiting.splice(0).forEach(function (draw) { draw(); });
+  });
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    spr: Object.assign({}, (window.dash_clientside || {}).spr, {
+      // ``graph``: the id, figure and config of a dcc.Graph; it is put in the slot as a new component.
+      drawWhenNear: function (graph) {
+        var context = window.dash_clientside.callback_context;
+        var key = context && context.outputs_list && context.outputs_list.id && context.outputs_list.id.key;
+        return new Promise(function (resolve) {
+          // The card may not be on the page yet when Dash calls this: look again on the next frames.
+          var tries = 0;
+          (function find() {
+            var element = key ? document.getElementById(key + "-graph") : null;
+            if (!element && tries++ < 10) { window.requestAnimationFrame(find); return; }
+            whenNearAfterFirst(element, function () {
+              resolve({ type: "Graph", namespace: "dash_core_components", props: graph });
+            });
+          })();
+        });
+      },
+    }),
+  });
+})();

@@ -8,7 +8,7 @@ One run (``make bench-cluster``, about 8 minutes on 2 CPUs), loopback only, ever
    image exports of many charts and sizes (made by the export workers);
 4. one app server killed under that load; Redis stopped under load and started again; PostgreSQL stopped
    and started again;
-5. 20 whole or section packs asked for at once (as the page's script asks: progress, then the file);
+5. 20 whole-dashboard packs (each a different file) asked for at once (as the page's script asks: progress, then the file);
 6. 50 clients that never finish their headers, for 60 s;
 7. one client sending over-long filter values for 30 s;
 8. memory of each app server and export worker, at rest and after the load.
@@ -33,11 +33,12 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import quote_plus
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, children, rss_mb, start_gunicorn, stop, table, verdict, wait_for, write
+from bench.common import ROOT, descendants, rss_mb, start_gunicorn, stop, table, verdict, wait_for, write
 from deploy.cluster import _pg_bin, free_port
 from deploy.harness import RunningCluster, cluster_running
 from deploy.nginx import nginx_conf
@@ -212,10 +213,7 @@ def _memory(cluster: RunningCluster) -> dict[str, float]:
     for name in ("app-1", "app-2", "app-3", "export-1", "export-2"):
         try:
             pid = cluster.pid(name)
-            tree = [pid, *children(pid)]
-            tree += [g for c in list(tree) for g in children(c)]  # Chromium's wrapper and its browser
-            tree += [g for c in list(tree) for g in children(c)]
-            out[name] = sum(rss_mb(p) for p in set(tree) if Path(f"/proc/{p}").exists())
+            out[name] = sum(rss_mb(p) for p in descendants(pid) if Path(f"/proc/{p}").exists())
         except (OSError, ValueError):
             out[name] = float("nan")
     return out
@@ -223,13 +221,12 @@ def _memory(cluster: RunningCluster) -> dict[str, float]:
 
 def _packs(cluster: RunningCluster, count: int = 20) -> dict:
     """``count`` packs at once, each asked for as the page's script does; the page callback meanwhile."""
-    from sections import SECTIONS
+    from data.schema import FORCES
 
-    wanted = []
-    for fmt in ("pptx", "pdf"):
-        for section in [*SECTIONS, None]:
-            slug = "all" if section is None else section.slug
-            wanted.append(f"/export/pack.{fmt}?section={slug}&force=West+Midlands+Police")
+    # Whole-dashboard packs, each a different file (format × area), so none is answered from another.
+    wanted = [
+        f"/export/pack.{fmt}?section=all&force={quote_plus(force)}" for force in FORCES for fmt in ("pptx", "pdf")
+    ]
     wanted = wanted[:count]
     results: dict[str, tuple[int, float]] = {}
 

@@ -72,6 +72,17 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (a gunicorn's workers; an export worker's Chromium and its
+    helpers, which sit several levels down)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children(current))
+    return found
+
+
 def start_gunicorn(args: Sequence[str], port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
     """``python -m gunicorn *args`` from the project folder, output to a log file (see ``server_log``)."""
     import tempfile
@@ -144,6 +155,7 @@ __all__ = [
     "ROOT",
     "children",
     "chromium_version",
+    "descendants",
     "free_port",
     "machine_lines",
     "rss_mb",

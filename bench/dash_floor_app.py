@@ -28,4 +28,6 @@ def _figure():
 app = dash.Dash(__name__, compress=True, assets_folder="/nonexistent", update_title=None)
 app.layout = html.Main([dcc.Graph(id="floor-graph", figure=_figure(), config=GRAPH_CONFIG)])
 plotly_bundle.install(app.server)
+# As the dashboard does (app.py): Dash's first-request setup made once, before threads serve.
+app.server.test_client().get("/")
 server = app.server

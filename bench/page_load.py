@@ -30,8 +30,10 @@ from bench.common import CHART_PAGES, DASHBOARD_PAGES, chromium_version, serving
 
 RUNS = 3
 PAGES = DASHBOARD_PAGES
-TARGET_FIRST_CHART_S = 1.0
+TARGET_FIRST_CHART_S = 0.8
 TARGET_FLOOR_RATIO = 1.5
+#: The first chart beside a bare Dash app showing only that chart (``bench/dash_floor_app.py``).
+TARGET_DASH_RATIO = 1.2
 TARGET_COLD_BYTES = 1.5 * 1024 * 1024
 TARGET_WARM_BYTES = 100 * 1024
 
@@ -214,6 +216,7 @@ def report(
                 f"{r['warm_s']:.2f}",
                 f"{f['app']['cold_s']:.2f}" if f else "no chart",
                 f"{r['cold_s'] / f['app']['cold_s']:.2f}×" if f else "",
+                f"{r['cold_s'] / dash_floor['cold_s']:.2f}×" if f else "",
                 f"{f['full']['cold_s']:.2f}" if f else "",
                 f"{r['cold_bytes'] / kb:,.0f}",
                 f"{r['warm_bytes'] / kb:,.1f}",
@@ -223,6 +226,7 @@ def report(
     chart_pages = [p for p in results if p in floors]
     worst_time = max(results[p]["cold_s"] for p in chart_pages)
     worst_ratio = max(results[p]["cold_s"] / floors[p]["app"]["cold_s"] for p in chart_pages)
+    worst_dash = max(results[p]["cold_s"] for p in chart_pages) / dash_floor["cold_s"]
     worst_cold = max(r["cold_bytes"] for r in results.values())
     worst_warm = max(r["warm_bytes"] for r in results.values())
     floor_for_dash = floors[f"/{FLOOR_SECTION}"]["app"]["cold_s"]
@@ -231,11 +235,13 @@ def report(
         f"Why the pages are {min(results[p]['cold_s'] / floors[p]['app']['cold_s'] for p in chart_pages):.1f}–"
         f"{worst_ratio:.1f}× the static floor: the bare Dash app alone is "
         f"{dash_floor['cold_s'] / floor_for_dash:.1f}× it for the same chart, before any of the dashboard. The "
-        f"pages add navigation, filters and explanations, and draw {min(counts.values())}–{max(counts.values())} "
-        "charts each; Plotly draws a page's charts in one task, so the first is on screen only when all are "
-        "drawn. Reaching 1.5× would mean a first paint that does not wait for Dash's renderer (HTML drawn on "
-        "the server with the chart in it), which Dash does not offer. The absolute target, which is what a "
-        f"reader feels, is {'met' if worst_time <= TARGET_FIRST_CHART_S else 'not met on this run'}. The static "
+        f"pages add navigation, filters and explanations, and have {min(counts.values())}–{max(counts.values())} "
+        "charts each. Only a page's first figure is drawn with the page; each later one is drawn in the "
+        "browser when its card comes near the screen or the browser is next idle, one task each, so the "
+        "first chart does not wait for the rest. Reaching 1.5× the static floor would mean a first paint "
+        "that does not wait for Dash's renderer (HTML drawn on the server with the chart in it), which Dash "
+        "does not offer. The absolute target, which is what a reader feels, is "
+        f"{'met' if worst_time <= TARGET_FIRST_CHART_S else 'not met on this run'}. The static "
         "floor's bytes are larger because its plain file server does not compress."
     )
     lines = [
@@ -257,13 +263,14 @@ def report(
                 "Warm first chart (s)",
                 "Floor, same bundle (s)",
                 "Cold ÷ floor",
+                "Cold ÷ bare Dash",
                 "Floor, full plotly.js (s)",
                 "Cold KB",
                 "Warm KB",
                 "Floor cold KB",
             ],
             rows,
-            right=range(1, 9),
+            right=range(1, 10),
         ),
         "",
         f"A second reference, a bare Dash app showing only the /{FLOOR_SECTION} page's first chart (same figure, "
@@ -279,6 +286,8 @@ def report(
         "|---|---:|---|",
         f"| First chart ≤ {TARGET_FIRST_CHART_S:.1f} s (cold) | {worst_time:.2f} s | "
         f"{verdict(worst_time <= TARGET_FIRST_CHART_S)} |",
+        f"| First chart ≤ {TARGET_DASH_RATIO}× the bare Dash app | {worst_dash:.2f}× | "
+        f"{verdict(worst_dash <= TARGET_DASH_RATIO)} |",
         f"| First chart ≤ {TARGET_FLOOR_RATIO}× the floor (same bundle) | {worst_ratio:.2f}× | "
         f"{verdict(worst_ratio <= TARGET_FLOOR_RATIO)} |",
         f"| First visit ≤ 1.5 MB | {worst_cold / kb / kb:.2f} MB | {verdict(worst_cold <= TARGET_COLD_BYTES)} |",

@@ -8,6 +8,11 @@ source, the table and the downloads share one row. A card's width on a wide page
 The table is drawn when its "Show these figures as a table" is first opened, not with the page:
 tables are most of a page's components, and leaving them out lets the charts draw sooner (and a
 filter change redraw sooner). The callback works it out from the address alone, like the page.
+
+Only the page's first figure is drawn with the page. Each later one comes with the page as data (a
+``dcc.Store`` holding its graph) and is put on the page when its card comes near the screen or the browser is next
+idle, whichever is first (``assets/app.js``, ``spr.drawWhenNear``): each drawing is a task of its own,
+so the first chart shows without waiting for the rest.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from urllib.parse import parse_qs
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash import MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from components.facts import fact_list, hidden_facts
@@ -36,6 +41,9 @@ TABLE_SLOT = "chart-table-slot"
 #: Dash Pages' own location component: the page's address and query string.
 PAGES_LOCATION = "_pages_location"
 TABLE_LOADING = "Getting the table…"
+#: Pattern ids: a chart's graph, and (for a figure drawn after the page) the figure it waits to draw.
+CHART_GRAPH = "chart-graph"
+LATER_FIGURE = "chart-later-figure"
 
 #: A card's class for each width, and the tallest its figure is drawn at that width on a wide page (px;
 #: ``assets/app.css`` holds the same heights).
@@ -124,16 +132,46 @@ def sized_figure(chart: Chart) -> tuple[go.Figure, str]:
     return go.Figure(chart.figure).update_layout(height=None, autosize=True), FIT_CLASS
 
 
-def chart_body(chart: Chart, title_id: str, summary_id: str, publications: dict, caveats_id: str = ""):
-    """What the card shows: headline tiles, the computed points, the facts, the figure, or why not."""
+#: What a figure drawn after the page is drawn into, and what stands in its place until then (nothing to
+#: see, at the figure's height, so the page does not move when it comes).
+LATER_SLOT = "chart-later-slot"
+WAITING_CLASS = "graph-waiting"
+#: plotly.js's height for a figure that gives none.
+PLOTLY_HEIGHT = 450
+
+
+def later_drawing(chart: Chart, figure: go.Figure, fit: str) -> list:
+    """A figure drawn after the page: a slot holding a stand-in, and the graph to draw into it (as data)."""
+    graph = {"id": {"type": CHART_GRAPH, "key": chart.key}, "figure": figure, "config": GRAPH_CONFIG}
+    height = None if fit else {"height": f"{figure.layout.height or PLOTLY_HEIGHT}px"}
+    return [
+        html.Div(
+            html.Div(className=WAITING_CLASS, style=height),
+            id={"type": LATER_SLOT, "key": chart.key},
+            className="graph-slot",
+        ),
+        dcc.Store(id={"type": LATER_FIGURE, "key": chart.key}, data=graph),
+    ]
+
+
+def chart_body(
+    chart: Chart, title_id: str, summary_id: str, publications: dict, caveats_id: str = "", later: bool = False
+):
+    """What the card shows: headline tiles, the computed points, the facts, the figure, or why not.
+    ``later``: the figure is drawn after the page (see the module's docstring)."""
     if not shows_figure(chart):
         return _other_body(chart, publications, caveats_id)
     # An image named by the card's title (its finding) and described by its summary; the drawing
     # itself is hidden from assistive technology (its SVG would read as a string of tick numbers).
     figure, fit = sized_figure(chart)
+    if later:
+        drawing = later_drawing(chart, figure, fit)
+    else:
+        drawing = [dcc.Graph(id={"type": CHART_GRAPH, "key": chart.key}, figure=figure, config=GRAPH_CONFIG)]
     return html.Figure(
         html.Div(
-            dcc.Graph(id=f"{chart.key}-graph", figure=figure, config=GRAPH_CONFIG),
+            drawing,
+            id=f"{chart.key}-graph",
             className=fit or None,
             **{"aria-hidden": "true"},
         ),
@@ -176,14 +214,15 @@ def chart_card(
     section: str | None = None,
     filters: Filters | None = None,
     next_id: str | None = None,
+    later: bool = False,
 ) -> html.Section:
     """A chart's card. Its Tab stops: a link past it (to ``next_id``, shown when focused), its table,
-    and one menu of downloads."""
+    and one menu of downloads. ``later``: its figure is drawn after the page's first."""
     title_id = f"{chart.key}-title"
     summary_id = f"{chart.key}-summary"
     caveats_id = f"{chart.key}-caveats"
     caveats = distinct_caveats([*tile_caveats(chart.tiles), *chart.caveats])
-    body = chart_body(chart, title_id, summary_id, publications, caveats_id if caveats else "")
+    body = chart_body(chart, title_id, summary_id, publications, caveats_id if caveats else "", later)
     children: list = [
         html.A("Skip to the next chart", href=f"#{next_id}", className=f"{SKIP_CLASS} visually-hidden-focusable")
         if next_id
@@ -304,3 +343,12 @@ def draw_table(clicks: int | None, slot: object, pathname: str | None, search: s
     if chart is None or chart.rows.empty:
         return html.P("This table is not available here. Reload the page to see it.", className="small")
     return rows_table(chart.rows, caption=chart.title, publications=get_store().publications)
+
+
+# A figure drawn after the page: its graph goes into its slot when its card nears the screen or the
+# browser is idle (the function returns a Promise; Dash waits for it).
+clientside_callback(
+    ClientsideFunction(namespace="spr", function_name="drawWhenNear"),
+    Output({"type": LATER_SLOT, "key": MATCH}, "children"),
+    Input({"type": LATER_FIGURE, "key": MATCH}, "data"),
+)

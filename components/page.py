@@ -10,7 +10,7 @@ import pandas as pd
 from dash import html
 from flask import g, has_request_context
 
-from components.chart_card import chart_card
+from components.chart_card import chart_card, shows_figure
 from components.filters import filter_bar
 from components.glossary import glossary_box
 from components.view_notice import download_props, marking_bar, page_version_store, view_notice
@@ -273,6 +273,8 @@ def dashboard_page(section: Section, query: Mapping[str, object]) -> html.Div:
                             section=section.slug,
                             filters=filters,
                             next_id=charts[i + 1].key if i + 1 < len(charts) else PAGE_END_ID,
+                            # The page's first figure is drawn with it; the rest as they are needed.
+                            later=any(shows_figure(earlier) for earlier in charts[:i]),
                         )
                         for i, c in enumerate(charts)
                     ],

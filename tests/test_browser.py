@@ -38,7 +38,10 @@ def assert_clean(page: Page) -> None:
 def graph_data(page: Page, graph_id: str) -> list[dict]:
     """The traces Plotly drew for a dcc.Graph, read from the page."""
     selector = f"#{graph_id} .js-plotly-plot"
-    page.wait_for_selector(selector + " .main-svg")
+    # Drawn: a figure after the page's first holds no traces until it is drawn (assets/app.js).
+    page.wait_for_function(
+        "s => { const g = document.querySelector(s); return !!(g && g.data && g.data.length); }", arg=selector
+    )
     # Plotly sends numeric arrays base64-encoded; _inputArray holds the decoded values.
     return page.evaluate(
         f"""Array.from(document.querySelector('{selector}').data, t => {{
@@ -532,7 +535,8 @@ def wait_for_charts(page: Page) -> None:
     """Every chart on the page drawn (a page's height is only final then)."""
     page.wait_for_function(
         "() => document.querySelector('.chart-card') !== null"
-        " && [...document.querySelectorAll('.chart-graph')].every(f => f.querySelector('.main-svg'))",
+        " && [...document.querySelectorAll('.chart-graph')].every(f => {"
+        " const g = f.querySelector('.js-plotly-plot'); return !!(g && g.data && g.data.length); })",
         timeout=20000,
     )
 
@@ -679,3 +683,32 @@ def test_a_printed_page_is_the_same_from_any_window_width(browser, base_url):
     # Every statement and caveat is on paper, the one-line lede is not printed twice.
     assert "Show 2 more caveats" not in text and "more in the table below" not in text
     assert text.count("The disruptions the unit led and those it supported") == 1
+
+
+#: Records, for each chart's graph, when its traces first appear.
+DRAWN_AT_JS = """
+window.__drawnAt = {};
+new MutationObserver(() => {
+  document.querySelectorAll('.chart-graph > div[id]').forEach(el => {
+    if (!(el.id in window.__drawnAt) && el.querySelector('g.trace')) window.__drawnAt[el.id] = performance.now();
+  });
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+@pytest.mark.parametrize("path", ["/organised-crime", "/referral-trends"])
+def test_the_first_figure_is_drawn_first_and_the_rest_without_scrolling(page, base_url, path):
+    """Only the page's first figure comes drawn; the others are drawn after it, each on its own, even
+    when the reader never scrolls to them (the browser draws them when idle)."""
+    page.add_init_script(DRAWN_AT_JS)
+    page.goto(base_url + path)
+    wait_for_charts(page)
+    graphs = page.evaluate("[...document.querySelectorAll('.chart-graph > div[id]')].map(el => el.id)")
+    drawn = page.evaluate("window.__drawnAt")
+    assert len(graphs) >= 3 and set(drawn) == set(graphs)
+    first = drawn[graphs[0]]
+    assert all(drawn[g] > first for g in graphs[1:]), drawn
+    # The last chart is below the fold, and was not scrolled to.
+    assert page.evaluate("window.scrollY") == 0
+    assert page.evaluate(f"document.getElementById('{graphs[-1]}').getBoundingClientRect().top") > 768
+    assert_clean(page)

@@ -21,7 +21,11 @@ from web.security import FALLBACK_CSP, SECURITY_HEADERS
 #: The lines added to the head of gunicorn's own error answers.
 ERROR_HEADERS = b"".join(
     f"{name}: {value}\r\n".encode("latin-1")
-    for name, value in {**SECURITY_HEADERS, "Content-Security-Policy": FALLBACK_CSP, "Cache-Control": "no-store"}.items()
+    for name, value in {
+        **SECURITY_HEADERS,
+        "Content-Security-Policy": FALLBACK_CSP,
+        "Cache-Control": "no-store",
+    }.items()
 )
 
 
