@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
 from data.checks import store_checks
 from data.loader import DataStore
@@ -22,10 +22,16 @@ from data.published import View, current_view
 from data.rows import API_COLUMNS, to_csv, to_records
 from data.versions import Version
 from sections import links
+from web.shared_cache import kept
 
 FORMATS: tuple[str, ...] = ("csv", "json")
 #: The CSVW metadata of a dataset's CSV: the CSV's own address plus '-metadata.json'.
 METADATA = "csv-metadata.json"
+
+
+def _records_json(name: str, store: DataStore) -> bytes:
+    """The dataset ``name`` as the API's JSON (as ``jsonify`` writes it)."""
+    return current_app.json.response({"dataset": name, "rows": to_records(store.dataset(name))}).get_data()
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:
@@ -123,14 +129,15 @@ def create_blueprint(get_store: Callable[[], DataStore]) -> Blueprint:
             csv_url = links.dataset_api(name, "csv").rsplit("/", 1)[-1]  # relative: beside this file
             body = json.dumps(csvw(store, info, csv_url), indent=2, ensure_ascii=False)
             return Response(body, mimetype="application/csvm+json")
-        frame = store.dataset(name)
         if fmt == "csv":
             return Response(
-                to_csv(frame),
+                kept(store, ("dataset", name, fmt), lambda: to_csv(store.dataset(name)).encode()),
                 mimetype="text/csv",
                 headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
             )
-        return jsonify({"dataset": name, "rows": to_records(frame)})
+        return Response(
+            kept(store, ("dataset", name, fmt), lambda: _records_json(name, store)), mimetype="application/json"
+        )
 
     @bp.get("/versions")
     def list_versions():

@@ -16,6 +16,7 @@ from markupsafe import escape
 from data.loader import DataStore
 from data.published import current_view
 from data.queries import Filters
+from data.rows import to_csv
 from exports.pack import version_lines
 from exports.render import IMAGE_FORMATS, IMAGE_SIZES, SLIDE, ExportError
 from exports.spec import CHART, PACK, Done, Exporter, ExportSpec, Failed, Outcome, Pending
@@ -23,6 +24,7 @@ from exports.tables import chart_csv, chart_xlsx
 from sections import BY_SLUG, SECTIONS, section_charts
 from sections.base import checked
 from sections.links import ALL_SECTIONS
+from web.shared_cache import kept
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +156,11 @@ def create_blueprint(get_store: Callable[[], DataStore], exporter: Exporter) -> 
             name += f"-{size.name}"
         try:
             if fmt == "csv":
-                return _download(chart_csv(item, filters, request.url, when, store.publications), fmt, name)
+                # The rows are the costly part, and the same for every reader of this view: kept.
+                rows = kept(store, ("chart csv", slug, key, filters.to_search()), lambda: to_csv(item.rows).encode())
+                return _download(
+                    chart_csv(item, filters, request.url, when, store.publications, rows.decode()), fmt, name
+                )
             if fmt == "xlsx":
                 return _download(chart_xlsx(item, filters, request.url, when, store.publications), fmt, name)
         except ExportError as err:

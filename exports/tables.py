@@ -42,14 +42,16 @@ def metadata(chart: Chart, filters: Filters, url: str, when: datetime, publicati
     ]
 
 
-def chart_csv(chart: Chart, filters: Filters, url: str, when: datetime, publications: dict) -> str:
+def chart_csv(
+    chart: Chart, filters: Filters, url: str, when: datetime, publications: dict, rows_csv: str | None = None
+) -> str:
     """Seven '# ' lines (handling mark, title, source, caveats, filters, export time, how to read), then
-    the CSV."""
+    the CSV (``rows_csv``: ``to_csv(chart.rows)`` made before, as kept by the caller)."""
     meta = metadata(chart, filters, url, when, publications)
     lines = [f"# {k}: {neutralise(_one_line(v))}" for k, v in meta]
     lines.append(f"# The data starts on the next line; in pandas: read_csv(path, skiprows={CSV_PREAMBLE_LINES})")
     assert len(lines) == CSV_PREAMBLE_LINES
-    return "\n".join(lines) + "\n" + to_csv(chart.rows)
+    return "\n".join(lines) + "\n" + (to_csv(chart.rows) if rows_csv is None else rows_csv)
 
 
 #: The Excel Table on the data sheet (its name, for formulas such as =SUM(Figures[value])).

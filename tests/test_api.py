@@ -131,3 +131,32 @@ def test_api_serves_the_data_it_is_given(client, make_folder):
     assert [d["name"] for d in body["datasets"]] == ["sample"]
     (sample,) = body["datasets"]
     assert (sample["updated"], sample["as_at"], sample["publications"]) == ("2021-01-31", "2021-01", ["paper-1"])
+
+
+def test_a_dataset_answer_is_kept_per_version_and_equals_a_fresh_one(client, serving, make_folder):
+    """The costly answers (a dataset's rows, a chart's rows as CSV) are made once per version and
+    view, kept in the shared cache, and the same bytes as made afresh."""
+    from data.rows import to_records
+    from web.shared_cache import cache_key
+
+    cache = client.application.extensions["spr-cache"]
+    store = serving()
+    first = client.get("/api/v1/datasets/rocu_funding.json")
+    assert first.get_json() == {"dataset": "rocu_funding", "rows": to_records(store.dataset("rocu_funding"))}
+    with client.application.app_context():
+        kept = cache.get(cache_key(store, "dataset", "rocu_funding", "json"))
+    assert kept == first.get_data()
+    assert client.get("/api/v1/datasets/rocu_funding.json").get_data() == first.get_data()
+    csv_answer = client.get("/api/v1/datasets/rocu_funding.csv")
+    assert csv_answer.get_data(as_text=True) == to_csv(store.dataset("rocu_funding"))
+    chart = client.get("/export/chart/organised-crime/rocu-disruptions.csv?strand=Pursue").get_data(as_text=True)
+    with client.application.app_context():
+        rows = cache.get(cache_key(store, "chart csv", "organised-crime", "rocu-disruptions", "?strand=Pursue"))
+    assert rows and chart.endswith(rows.decode())
+    # Data that is not a published version (a folder) is answered afresh, and nothing of it is kept.
+    folder = loader.load_store(make_folder())
+    assert cache_key(folder, "dataset", "sample", "json") is None
+    before = len(cache.cache.cache._items)
+    with forced_store(folder):
+        assert client.get("/api/v1/datasets/sample.json").get_json()["dataset"] == "sample"
+    assert len(cache.cache.cache._items) == before

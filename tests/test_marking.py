@@ -252,6 +252,15 @@ def test_no_cache_hands_a_cleared_readers_answer_to_anyone_else(dash_app, cleare
         no_canary(words(table(anon, key)), f"the cached table {key}")
     cleared.get("/api/v1/datasets")
     no_canary(words(anon.get("/api/v1/datasets")), "the API listing after a cleared reader's")
+    for fmt in ("json", "csv"):  # kept answers: a dataset, and a chart's rows
+        assert CANARY_NOTE in words(cleared.get(f"/api/v1/datasets/{SENSITIVE}.{fmt}?confirm=yes"))
+        assert anon.get(f"/api/v1/datasets/{SENSITIVE}.{fmt}").status_code == 404
+    rows = {key: words(cleared.get(f"/export/chart/county-lines/{key}.csv?confirm=yes")) for key in CHARTS}
+    assert any(CANARY_NOTE in text for text in rows.values())
+    for key in CHARTS:
+        no_canary(
+            words(anon.get(f"/export/chart/county-lines/{key}.csv")), f"the rows of {key} after a cleared reader's"
+        )
     cleared.get("/export/pack.pptx?section=county-lines&confirm=yes")
     no_canary(pptx_text(anon.get("/export/pack.pptx?section=county-lines").data), "the pack after a cleared reader's")
     # ... and the other way round: the anonymous answer first, then the cleared reader still sees it all.

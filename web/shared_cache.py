@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from flask import Flask, current_app
 from flask_caching import Cache
@@ -190,3 +191,17 @@ def install(server: Flask, settings: Settings) -> SharedCache:
 def shared_cache() -> SharedCache:
     """The cache of the app answering the current request."""
     return current_app.extensions[EXTENSION]
+
+
+def kept(store: DataStore, parts: tuple, make: Callable[[], bytes]) -> bytes:
+    """The answer ``make()`` gives for ``parts`` drawn from ``store``: from the shared cache when it holds
+    it, else made and kept there. Data that is not a published version is made afresh each time."""
+    key = cache_key(store, *parts)
+    if key is None:
+        return make()
+    cache = shared_cache()
+    found = cache.get(key)
+    if found is None:
+        found = make()
+        cache.set(key, found)
+    return found
