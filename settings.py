@@ -91,6 +91,11 @@ SETTINGS: tuple[Setting, ...] = (
         "SPR_CACHE_MB", "256", "Megabytes of drawn pages and exports each process keeps when SPR_REDIS_URL is blank."
     ),
     Setting(
+        "SPR_EXPORT_NICE",
+        "10",
+        "CPU priority an export worker and its Chromium give up (0 to 19): on a shared host, pages are answered first.",
+    ),
+    Setting(
         "SPR_DATA_LICENCE_URL",
         "",
         "Address of the licence the figures are published under, when the publisher has stated one.",
@@ -124,6 +129,7 @@ class Settings:
     data_licence_url: str = ""
     redis_url: str = ""
     cache_mb: int = 256
+    export_nice: int = 10
 
     @property
     def database(self) -> str:
@@ -178,6 +184,9 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
     cache_mb = values["SPR_CACHE_MB"]
     if not cache_mb.isdigit() or not 1 <= int(cache_mb) <= 64 * 1024:
         raise SettingsError(f"SPR_CACHE_MB must be a whole number from 1 to 65536, not {cache_mb!r}")
+    nice = values["SPR_EXPORT_NICE"]
+    if not nice.isdigit() or not 0 <= int(nice) <= 19:
+        raise SettingsError(f"SPR_EXPORT_NICE must be a whole number from 0 to 19, not {nice!r}")
     redis_url = values["SPR_REDIS_URL"]
     if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
         raise SettingsError("SPR_REDIS_URL must be a redis://, rediss:// or unix:// address")
@@ -205,6 +214,7 @@ def get_settings(environ: Mapping[str, str] | None = None) -> Settings:
         data_licence_url=values["SPR_DATA_LICENCE_URL"],
         redis_url=redis_url,
         cache_mb=int(cache_mb),
+        export_nice=int(nice),
     )
 
 

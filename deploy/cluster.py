@@ -42,6 +42,9 @@ APP_SERVERS = 3
 EXPORT_WORKERS = 2
 #: Workers per app server (3 servers × 2 on a 2-core machine).
 WORKERS_PER_SERVER = 2
+#: Threads per worker: a request waiting for an export worker's image holds a thread (not the CPU), so
+#: many images queued at once still leave threads for pages. SPR_THREADS, when set, wins.
+THREADS_PER_WORKER = 16
 #: Redis holds at most this much (cached pages and exports, least recently used out first; the queue).
 REDIS_MAXMEMORY = "256mb"
 #: The least time between two starts of one export worker.
@@ -253,6 +256,7 @@ class Cluster:
             "SPR_RATE_LIMIT_STORAGE": redis,
             "SPR_STATE_DIR": str(state),
             "SPR_WORKERS": str(WORKERS_PER_SERVER),
+            "SPR_THREADS": os.environ.get("SPR_THREADS") or str(THREADS_PER_WORKER),
             "SPR_HOST": "127.0.0.1",
         }
 

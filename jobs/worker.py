@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 from dataclasses import dataclass
 
 from flask import Flask
@@ -95,6 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     from redis import Redis
     from rq import Queue, SimpleWorker
 
+    # Below the web servers' CPU priority, with the Chromium it starts: on a host shared with app servers,
+    # pages are answered first and exports take what is left.
+    os.nice(settings.export_nice)
     svc = Backend.open(settings, migrate_first=False)
     holder = Flask("spr-export-worker")  # Flask-Caching's home; the worker serves nothing
     _use(_Context(svc, install_cache(holder, settings)))

@@ -244,6 +244,17 @@ def _browsers_of(pid: int) -> list[int]:
     return found
 
 
+def test_export_workers_and_their_browsers_give_the_app_servers_the_cpu_first(cluster):
+    workers = ("export-1", "export-2")
+    _wait(lambda: all(_browsers_of(cluster.pid(name)) for name in workers), timeout=60)
+    for name in workers:
+        assert os.getpriority(os.PRIO_PROCESS, cluster.pid(name)) == 10, name
+        for browser in _browsers_of(cluster.pid(name)):
+            assert os.getpriority(os.PRIO_PROCESS, browser) == 10, f"{name}'s Chromium"
+    for name in ("app-1", "app-2", "app-3"):
+        assert os.getpriority(os.PRIO_PROCESS, cluster.pid(name)) == 0, name
+
+
 def test_an_export_worker_replaces_a_hung_or_crashed_browser_and_is_itself_restarted(cluster):
     workers = ("export-1", "export-2")
     # Each worker starts its browser before its first job.
