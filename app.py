@@ -92,7 +92,9 @@ def create_app(settings: Settings | None = None, warm: bool = True) -> dash.Dash
     app.layout = shell
     web.install(app, svc)
     register_api(app.server, get_store)
-    app.server.register_blueprint(create_exports(get_store, exporter_for(settings, app.server.extensions[CACHE])))
+    exporter = exporter_for(settings, app.server.extensions[CACHE])
+    # Half of each worker's threads at most wait on the export queue; the rest answer pages.
+    app.server.register_blueprint(create_exports(get_store, exporter, max_waiting=max(1, settings.threads // 2)))
     register_publishing(app.server, svc, lambda store: drawing_problems_everywhere(app, store))
     check_renderer()  # logs plainly when chart images and packs cannot be made here
     # Dash finishes setting itself up (its script list, the pages' router) on its first request, with no

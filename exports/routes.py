@@ -7,7 +7,9 @@ their charts; nothing from the URL is used as a path. Failures give a plain mess
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, jsonify, request
@@ -121,14 +123,29 @@ def _pending(outcome: Pending, what: str) -> Response:
     return response
 
 
-def create_blueprint(get_store: Callable[[], DataStore], exporter: Exporter) -> Blueprint:
-    """The export routes. Images and packs are made by ``exporter`` (here, or by the export workers)."""
+def create_blueprint(get_store: Callable[[], DataStore], exporter: Exporter, max_waiting: int = 2) -> Blueprint:
+    """The export routes. Images and packs are made by ``exporter`` (here, or by the export workers).
+    On a shared queue, at most ``max_waiting`` of this worker's threads wait for a file at once."""
     bp = Blueprint("exports", __name__, url_prefix="/export")
+    waiting = threading.BoundedSemaphore(max_waiting)
 
-    def wait_for(long: float) -> float:
-        # Only a shared queue answers a script's request at once: in one process, another request may
-        # reach another worker, which would start the same export again, so there the request waits.
-        return 0.5 if exporter.shared and request.headers.get(PROGRESS_HEADER) else long
+    @contextmanager
+    def waited(long: float) -> Iterator[float]:
+        """How long this request waits for its file before it is answered 'being made' (202)."""
+        # Only a shared queue answers at once: in one process, another request may reach another
+        # worker, which would start the same export again, so there the request waits.
+        if not exporter.shared:
+            yield long
+        elif request.headers.get(PROGRESS_HEADER):  # the page's script asks again by itself
+            yield 0.5
+        elif not waiting.acquire(blocking=False):
+            # Enough of this worker's threads wait on the queue already: the rest are for pages.
+            yield 0.0
+        else:
+            try:
+                yield long
+            finally:
+                waiting.release()
 
     @bp.get("/chart/<string:slug>/<string:filename>")
     def chart(slug: str, filename: str):
@@ -166,7 +183,8 @@ def create_blueprint(get_store: Callable[[], DataStore], exporter: Exporter) -> 
         except ExportError as err:
             return _plain(503, str(err))
         spec = _spec(CHART, store, fmt, filters, (slug,), chart=key, size=size.name)
-        outcome = exporter.result(spec, store, wait=wait_for(exporter.chart_wait))
+        with waited(exporter.chart_wait) as wait:
+            outcome = exporter.result(spec, store, wait=wait)
         return _answer(outcome, fmt, name, "The chart image")
 
     @bp.get("/pack.<string:fmt>")
@@ -183,7 +201,8 @@ def create_blueprint(get_store: Callable[[], DataStore], exporter: Exporter) -> 
             return filters
         when = datetime.now(UTC)
         spec = _spec(PACK, store, fmt, filters, tuple(s.slug for s in sections))
-        outcome = exporter.result(spec, store, wait=wait_for(exporter.pack_wait))
+        with waited(exporter.pack_wait) as wait:
+            outcome = exporter.result(spec, store, wait=wait)
         return _answer(outcome, fmt, f"spr-board-pack-{slug}-{when:%Y%m%d}", "The board pack")
 
     return bp

@@ -88,3 +88,67 @@ def test_a_draft_is_made_each_time_and_never_kept(made):
     assert exporter.result(SPEC, draft, 5) == Done(b"file pdf vNone")
     assert exporter.result(SPEC, draft, 5) == Done(b"file pdf vNone")
     assert made == ["pdf", "pdf"] and cache.items == {}
+
+
+class HeldExporter:
+    """A stand-in shared queue whose files are never ready: each request waits as long as it is allowed
+    (until ``free`` is set), and the waits it was allowed are recorded."""
+
+    chart_wait = pack_wait = 5.0
+
+    def __init__(self, shared: bool) -> None:
+        self.shared = shared
+        self.waits: list[float] = []
+        self.free = threading.Event()
+
+    def result(self, spec, store, wait: float):
+        self.waits.append(wait)
+        self.free.wait(wait)
+        return Pending("queued", 0, 0.0)
+
+
+def _export_app(store, exporter, max_waiting: int):
+    from flask import Flask
+
+    from exports.routes import create_blueprint
+
+    app = Flask("export-test")
+    app.register_blueprint(create_blueprint(lambda: store, exporter, max_waiting=max_waiting))
+    return app.test_client()
+
+
+IMAGE_URL = "/export/chart/organised-crime/rocu-justice.png"
+
+
+def test_past_its_share_of_threads_waiting_a_worker_answers_being_made_at_once(store):
+    exporter = HeldExporter(shared=True)
+    client = _export_app(store, exporter, max_waiting=1)
+    first = {}
+    waiting = threading.Thread(target=lambda: first.setdefault("answer", client.get(IMAGE_URL)))
+    waiting.start()
+    deadline = time.monotonic() + 5
+    while not exporter.waits and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # One thread already waits on the queue: the next request is told at once that its file is being made.
+    began = time.monotonic()
+    second = client.get(IMAGE_URL)
+    assert second.status_code == 202 and time.monotonic() - began < 1
+    assert b"is being made" in second.data and second.headers["Retry-After"] == "3"
+    assert exporter.waits == [5.0, 0.0]
+    exporter.free.set()
+    waiting.join()
+    assert first["answer"].status_code == 202
+    # The waiting thread is back: the next request may wait again; the page's script never waits long.
+    client.get(IMAGE_URL)
+    client.get(IMAGE_URL, headers={"X-SPR-Progress": "1"})
+    assert exporter.waits[2:] == [5.0, 0.5]
+
+
+def test_in_one_process_every_request_waits_for_its_file(store):
+    """Under make run there is no shared queue to ask again: a request waits for its file."""
+    exporter = HeldExporter(shared=False)
+    exporter.free.set()
+    client = _export_app(store, exporter, max_waiting=1)
+    client.get(IMAGE_URL)
+    client.get(IMAGE_URL, headers={"X-SPR-Progress": "1"})
+    assert exporter.waits == [5.0, 5.0]
