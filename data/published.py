@@ -84,14 +84,19 @@ class Library:
     # Which version is current --------------------------------------------------------------------
 
     def current(self) -> int:
-        """The latest version's number, asked again once ``poll_seconds`` have passed."""
-        with self._lock:
-            now = self._clock()
-            if self._current is None or now - self._checked_at >= self.poll_seconds:
-                self._refresh(now)
-            if self._current is None:
-                raise NoSuchVersion("nothing is published yet")
-            return self._current
+        """The latest version's number, asked again once ``poll_seconds`` have passed. One thread asks
+        the database; the others answer with the version known meanwhile, rather than wait for it."""
+        due = self._current is None or self._clock() - self._checked_at >= self.poll_seconds
+        if due and self._lock.acquire(blocking=self._current is None):
+            try:
+                now = self._clock()
+                if self._current is None or now - self._checked_at >= self.poll_seconds:
+                    self._refresh(now)
+            finally:
+                self._lock.release()
+        if self._current is None:
+            raise NoSuchVersion("nothing is published yet")
+        return self._current
 
     def _refresh(self, now: float) -> None:
         try:

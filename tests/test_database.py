@@ -225,6 +225,34 @@ def test_every_process_sees_a_publish_within_its_poll_interval(repo):
     assert elsewhere.store(1, sensitive=False).catalogue["ct_threat"].title == "Terrorism threat picture"
 
 
+def test_while_one_thread_asks_the_database_the_others_answer_with_the_version_known():
+    """A slow poll holds no other request: only the thread that asks waits for the database."""
+    asked, answer = threading.Event(), threading.Event()
+
+    class SlowVersions:
+        polls = 0
+
+        def state(self):
+            SlowVersions.polls += 1
+            if SlowVersions.polls > 1:  # the second poll hangs until answered
+                asked.set()
+                answer.wait(10)
+                return 2, 0
+            return 1, 0
+
+    now = [0.0]
+    library = Library(SlowVersions(), poll_seconds=1.0, clock=lambda: now[0])
+    assert library.current() == 1
+    now[0] = 1.0
+    polling = threading.Thread(target=library.current)
+    polling.start()
+    assert asked.wait(5)
+    assert library.current() == 1  # at once, while the poll is under way
+    answer.set()
+    polling.join()
+    assert library.current() == 2 and SlowVersions.polls == 2
+
+
 def test_changed_files_names_added_removed_and_changed():
     assert changed_files({"a.csv": b"1", "b.csv": b"2"}, {"a.csv": b"1", "b.csv": b"3", "c.csv": b""}) == ("b", "c")
     assert changed_files({"a.csv": b"1"}, {}) == ("a",)
