@@ -13,7 +13,9 @@ from tests.conftest import DATA_DIR
 def test_killing_a_worker_under_load_loses_at_most_its_request_and_is_replaced():
     result = kill_worker_under_load(clients=100, seconds=4.0, kill_after=1.5)
     assert 0 < result["requests_before_kill"] < result["requests"], result  # load ran before and after the kill
-    assert result["failed"] <= 1, result  # a sync worker holds at most one request when it dies
+    # Lost: at most the requests in flight on the killed worker (the connections it had accepted, counted
+    # while it was stopped just before the kill); every request not yet accepted is answered by the other.
+    assert result["failed"] <= result["in_flight_at_kill"], result
     assert result["replaced"], result
     assert result["victim"] not in result["workers_after"] and len(result["workers_after"]) == WORKERS
     assert result["answered_after"]
