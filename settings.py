@@ -93,7 +93,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "SPR_EXPORT_NICE",
         "10",
-        "CPU priority an export worker and its Chromium give up (0 to 19): on a shared host, pages are answered first.",
+        "CPU priority an export worker gives up (0 to 19): on a shared host, pages are answered first.",
     ),
     Setting(
         "SPR_DATA_LICENCE_URL",

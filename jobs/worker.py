@@ -96,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     from redis import Redis
     from rq import Queue, SimpleWorker
 
-    # Below the web servers' CPU priority, with the Chromium it starts: on a host shared with app servers,
-    # pages are answered first and exports take what is left.
+    # Below the web servers' CPU priority: on a host shared with app servers, pages are answered first.
+    # Chromium inherits it, but when run as root it sets its own processes' priorities (measured).
     os.nice(settings.export_nice)
     svc = Backend.open(settings, migrate_first=False)
     holder = Flask("spr-export-worker")  # Flask-Caching's home; the worker serves nothing
