@@ -236,7 +236,8 @@
     afterFirstFigure(function () { whenNear(element, draw); });
   }
 
-  // Printing draws whatever is still waiting at once.
+  // Printing asks for whatever is still waiting at once. Dash puts it on the page a moment later, so a
+  // print made in the first second may miss it; its stand-in then says so on paper (assets/app.css).
   window.addEventListener("beforeprint", function () {
     waiting.splice(0).forEach(function (draw) { draw(); });
   });

@@ -714,3 +714,24 @@ def test_the_first_figure_is_drawn_first_and_the_rest_without_scrolling(page, ba
     assert page.evaluate("window.scrollY") == 0
     assert page.evaluate(f"document.getElementById('{graphs[-1]}').getBoundingClientRect().top") > 768
     assert_clean(page)
+
+
+#: Holds back every figure after the first: no idle moments, no scrolling into view.
+HOLD_LATER_FIGURES_JS = """
+window.requestIdleCallback = () => 0;
+window.IntersectionObserver = undefined;
+"""
+
+
+def test_a_figure_not_yet_drawn_says_so_on_paper(page, base_url):
+    """Printed in the moment before a later figure is drawn, its place says so, rather than being blank."""
+    page.add_init_script(HOLD_LATER_FIGURES_JS)
+    page.goto(base_url + "/organised-crime")
+    page.wait_for_selector(".chart-graph .js-plotly-plot .main-svg")
+    waiting = page.locator(".graph-waiting").first
+    waiting.wait_for(state="attached")
+    page.emulate_media(media="print")
+    said = waiting.evaluate("el => getComputedStyle(el, '::after').content")
+    assert "still being drawn when the page was printed" in said
+    page.emulate_media(media="screen")
+    assert waiting.evaluate("el => getComputedStyle(el, '::after').content") in ("none", "normal")
